@@ -1,0 +1,151 @@
+"""Scanning a root into index records: the pipeline from folder to status.
+
+Each case goes through the same stages, each of one shape — `(Entry, Env) ->
+None`, filling the entry and adding problems — so one broken card stops only
+its own case. An unchanged folder (same fingerprint, same `today`) keeps its
+record without its card being read again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from . import penalty as penalty_mod
+from . import stages
+from .casefolder import CaseFolder, Root, fingerprint, list_files, nfc
+from .index import Index
+from .model import Problem
+from .money import as_text
+
+RECORD_VERSION = 1
+
+
+@dataclass
+class Env:
+    """What every case of one scan shares: the root and the day the status is for."""
+
+    root: Root
+    today: date
+
+
+@dataclass
+class Entry:
+    folder: CaseFolder
+    record: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    assessment: object = None
+
+
+def _card_stage(entry: Entry, env: Env) -> None:
+    cf = entry.folder
+    entry.problems.extend(cf.problems)
+    entry.record.update(
+        folder=cf.name,
+        case=cf.ref,
+        debtor=cf.case.debtor.name if cf.case else None,
+        debtor_type=cf.case.debtor.type.value if cf.case else None,
+        administrator=cf.case.administrator if cf.case else None,
+        officer=cf.case.officer.name if cf.case else None,
+        kbk=cf.case.kbk if cf.case else None,
+    )
+
+
+def _stage_stage(entry: Entry, env: Env) -> None:
+    case = entry.folder.case
+    if case is None:
+        entry.record.update(stage="card_error", stage_label="ошибка в карточке", next_action="исправить карточку дела",
+                            deadline=None, deadline_missed=False, clause=None, deadlines=[], route=None)
+        return
+    a = stages.assess(case, env.today, env.root.calendar, env.root.settings.thresholds)
+    entry.assessment = a
+    entry.problems.extend(a.problems)
+    entry.record.update(
+        stage=a.stage, stage_label=a.stage_label, next_action=a.next_action,
+        deadline=a.deadline.isoformat() if a.deadline else None, deadline_missed=a.deadline_missed,
+        clause=a.clause, route=a.route,
+        deadlines=[_deadline_json(d) for d in a.deadlines],
+    )
+
+
+def _deadline_json(d) -> dict:
+    return {"step": d.step, "label": d.label, "clause": d.clause, "due": d.due.isoformat(),
+            "done_on": d.done_on.isoformat() if d.done_on else None, "state": d.state}
+
+
+def _money_stage(entry: Entry, env: Env) -> None:
+    case = entry.folder.case
+    if case is None:
+        entry.record.update(debt=None, penalty=None)
+        return
+    calc = penalty_mod.for_case(case, env.today, env.root.rates)
+    entry.record.update(debt=as_text(entry.assessment.debt), penalty=as_text(calc.total),
+                        penalty_warnings=list(calc.warnings))
+
+
+def _documents_stage(entry: Entry, env: Env) -> None:
+    from . import intake, requirements
+
+    cf = entry.folder
+    documents, problems = intake.classify_folder(cf.path, cf.files, intake.rules_for(env.root.settings))
+    entry.problems.extend(problems)
+    entry.record["documents"] = [{"path": d.relpath, "kind": d.kind} for d in documents]
+    if cf.case is None or entry.assessment is None:
+        entry.record["missing"] = []
+        return
+    checklist = requirements.for_assessment(cf.case, entry.assessment, documents)
+    entry.record["missing"] = [item.item for item in checklist.items if not item.present] if checklist else []
+
+
+PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _stage_stage, _money_stage)  # TODO documents
+
+
+def build_record(folder: CaseFolder, env: Env) -> dict:
+    """Run one case through the pipeline; the result is a plain JSON-able record."""
+    entry = Entry(folder)
+    for step in PIPELINE:
+        step(entry, env)
+    entry.record.update(
+        problems=[{"file": p.file, "line": p.line, "message": p.message} for p in entry.problems],
+        fingerprint=folder.fingerprint, as_of=env.today.isoformat(), version=RECORD_VERSION,
+    )
+    return entry.record
+
+
+@dataclass
+class ScanResult:
+    records: list[dict]
+    warnings: list[str]  # about the index itself (a corrupt file set aside)
+
+
+def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None = None,
+         progress: Callable[[int, int], None] | None = None) -> ScanResult:
+    """Bring the index up to date and return the records of the cases, in folder order.
+
+    `full` re-reads every card (reindex); `only` limits the work to some folders
+    (the watcher); folders that vanished are dropped from the index.
+    """
+    index = Index(root.path)
+    folders = {nfc(f.name): f for f in root.case_folders()}
+    wanted = set(folders) if only is None else {nfc(Path(f).name) for f in only}
+    with index.writing() as records:
+        for gone in [name for name in records if name not in folders]:
+            del records[gone]
+        for number, (name, folder) in enumerate(folders.items(), 1):
+            if name in wanted and (full or not _fresh(records.get(name), folder, today)):
+                records[name] = build_record(root.load(folder), Env(root, today))
+            if progress:
+                progress(number, len(folders))
+        result = [records[name] for name in folders if name in records]
+    return ScanResult(result, index.warnings)
+
+
+def _fresh(record: dict | None, folder: Path, today: date) -> bool:
+    """Unchanged folder, same day, same record layout: the stored record still holds."""
+    return (
+        record is not None
+        and record.get("version") == RECORD_VERSION
+        and record.get("as_of") == today.isoformat()
+        and record.get("fingerprint") == fingerprint(list_files(folder))
+    )
