@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 from datetime import date
@@ -192,6 +193,184 @@ def print_status_table(records: list[dict]) -> None:
 
 def _short_problem(p: dict) -> str:
     return f"стр. {p['line']}: {p['message']}" if p.get("line") else p["message"]
+
+
+@main.command()
+@root_option
+@today_option
+@click.option("--days", default=14, show_default=True, type=click.IntRange(min=0), help="На сколько дней вперёд.")
+@json_option
+@handle_errors
+def agenda(root, today, days, as_json) -> None:
+    """Что нужно сделать в ближайшие N дней (и что уже просрочено), по ответственным.
+
+    Пример: kezdocs agenda --today 2024-05-20 --days 7
+    """
+    from . import stages
+
+    day = parse_today(today)
+    result = cases.status(casefolder.open_root(root), day, None)
+    items = stages.agenda(result.records, day, days)
+    if as_json:
+        print_json([stages.agenda_json(i) for i in items])
+    else:
+        print_agenda(stages.group_by_officer(items), day, days)
+    for warning in result.warnings:
+        err_console.print(f"[yellow]{warning}[/yellow]")
+
+
+def print_agenda(groups, day: date, days: int) -> None:
+    if not groups:
+        console.print(f"На {days} дн. с {day:%d.%m.%Y} сроков нет.")
+    for officer, items in groups:
+        table = Table(title=officer, title_justify="left")
+        for column in ("Срок", "Дело", "Действие", "Пункт"):
+            table.add_column(column, overflow="fold")
+        for i in items:
+            when = f"[red]{i.deadline:%d.%m.%Y} просрочено[/red]" if i.missed else f"{i.deadline:%d.%m.%Y}"
+            table.add_row(when, i.case, i.action, i.clause)
+        console.print(table)
+
+
+@main.group()
+def calendar() -> None:
+    """Производственный календарь: рабочие дни и сроки (с учётом календарь.yaml в папке с делами)."""
+
+
+def _root_calendar(root):
+    """The root's calendar (with its календарь.yaml); the package's when no root is given or found."""
+    from .workdays import DEFAULT
+
+    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
+        return DEFAULT
+    opened = casefolder.open_root(root)
+    print_problems([p for p in opened.root_problems if p.file == casefolder.CALENDAR_FILE])
+    return opened.calendar
+
+
+def _day_argument(text: str, name: str) -> date:
+    from .card import parse_date
+
+    parsed = parse_date(text)
+    if parsed is None:
+        raise KezdocsError(f"{name}: «{text}» — не дата (пишите 2024-05-10 или 10.05.2024)")
+    return parsed
+
+
+@calendar.command("workdays")
+@root_option
+@click.argument("start", metavar="FROM")
+@click.argument("n", type=click.IntRange(min=0))
+@json_option
+@handle_errors
+def calendar_workdays(root, start, n, as_json) -> None:
+    """N-й рабочий день после даты FROM (сама дата не считается).
+
+    Пример: kezdocs calendar workdays 2024-05-27 10
+    """
+    day = _day_argument(start, "FROM")
+    result = _root_calendar(root).add_working_days(day, n)
+    if as_json:
+        print_json({"from": day.isoformat(), "n": n, "date": result.isoformat()})
+    else:
+        console.print(f"{n}-й рабочий день после {day:%d.%m.%Y} — {result:%d.%m.%Y}")
+
+
+@calendar.command("is-working")
+@root_option
+@click.argument("day", metavar="DATE")
+@json_option
+@handle_errors
+def calendar_is_working(root, day, as_json) -> None:
+    """Рабочий ли день DATE и почему.
+
+    Пример: kezdocs calendar is-working 2024-05-10
+    """
+    parsed = _day_argument(day, "DATE")
+    cal = _root_calendar(root)
+    if as_json:
+        print_json({"date": parsed.isoformat(), "working": cal.is_working(parsed), "reason": cal.why(parsed)})
+    else:
+        console.print(cal.describe(parsed))
+
+
+@main.command("penalty")
+@root_option
+@today_option
+@json_option
+@click.argument("case", required=False)
+@click.option("--amount", help="Сумма долга (расчёт без дела).")
+@click.option("--due", help="Срок уплаты (расчёт без дела).")
+@click.option("--to", "end", help="По какую дату считать, включительно (иначе --today).")
+@click.option("--method", type=click.Choice(["percent", "1/300", "395", "none"]),
+              help="percent — процент в день; 1/300 — 1/300 ключевой ставки; 395 — ст. 395 ГК РФ.")
+@click.option("--payment", "payments", multiple=True, help="Платёж «дата:сумма», например 2024-06-01:20000 (можно несколько).")
+@click.option("--percent", help="Процент в день для --method percent, например 0.1.")
+@click.option("--rate-mode", type=click.Choice(["on-date", "per-period"]), default=None,
+              help="Для 1/300: ставка на дату расчёта (по умолчанию) или по периодам.")
+@click.option("--moratorium", type=click.Choice(["auto", "include", "exclude-428"]), default=None,
+              help="auto — без дней моратория ПП № 497 (по умолчанию); include — не исключать; exclude-428 — исключить и ПП № 428.")
+@click.option("--cap", help="Предел неустойки в % от долга (100 — не больше долга).")
+@handle_errors
+def penalty_command(root, today, as_json, case, end, **options) -> None:
+    """Пеня или проценты по ст. 395 ГК РФ: по делу (из карточки) или по введённым данным.
+
+    Примеры: kezdocs penalty --amount 100000 --due 2024-01-10 --to 2024-12-31 --method 395 --payment 2024-06-01:20000
+             kezdocs penalty 2024-017 --today 2024-05-20
+    """
+    from . import penalty
+    from .money import format_rub
+
+    end_day = _day_argument(end, "--to") if end else parse_today(today)
+    calc, problems = _case_penalty(root, case, end_day, options) if case else _manual_penalty(root, end_day, options)
+    if as_json:
+        data = penalty.to_json(calc)
+        print_json({**data, "warnings": [str(p) for p in problems] + data["warnings"]})
+        return
+    print_problems(problems)
+    table = Table(title=f"{calc.title} по {end_day:%d.%m.%Y}", show_lines=False)
+    columns, rows = penalty.display_table(calc)
+    for column in columns:
+        table.add_column(column, overflow="fold", justify="right" if column.startswith(("Дней", "Долг", "Сумма")) else "left")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"Итого: {format_rub(calc.total)} руб.; основной долг на {end_day:%d.%m.%Y}: {format_rub(calc.principal)} руб.")
+    for warning in calc.warnings:
+        err_console.print(f"[yellow]{warning}[/yellow]")
+
+
+def _case_penalty(root, ref: str, end_day: date, options: dict):
+    """A case's penalty as its card defines it, with the root's key rates."""
+    from .penalty import for_case
+
+    given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
+    if given:
+        raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
+    opened = casefolder.open_root(root)
+    folder = opened.find(ref)
+    if folder.case is None:
+        raise KezdocsError(f"в карточке дела «{ref}» есть ошибки:\n" + "\n".join(f"  {p}" for p in folder.problems))
+    return for_case(folder.case, end_day, opened.rates), [p for p in opened.root_problems if p.file == casefolder.RATES_FILE]
+
+
+def _manual_penalty(root, end_day: date, options: dict):
+    """A one-off calculation; the root (when given or found) only adds its ключевая_ставка.csv."""
+    from .keyrates import load
+    from .penalty import calculate, parse_options
+
+    if not (options["amount"] and options["due"] and options["method"]):
+        raise KezdocsError("укажите номер дела или --amount, --due и --method")
+    try:
+        charges, payments, terms = parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
+                                                    "moratorium": options["moratorium"] or "auto"})
+    except ValueError as exc:
+        raise KezdocsError(str(exc)) from None
+    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
+        rates, problems = load(None)
+    else:
+        rates, problems = load(casefolder.open_root(root).path)
+    return calculate(charges, payments, terms, end_day, rates), problems
 
 
 @main.command()

@@ -25,10 +25,11 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .card import parse_date
 from .keyrates import USER_FILE, KeyRates, RateEntry, percent_text
 from .ledger import Ledger, allocate
 from .model import Case, Charge, Payment, PenaltyMethod, PenaltyTerms
-from .money import ZERO, as_text, format_rub, kopecks
+from .money import ZERO, as_text, format_rub, kopecks, parse_amount
 
 RATE_MODES = ("on-date", "per-period")
 MORATORIUM_MODES = ("auto", "include", "exclude-428")
@@ -67,12 +68,26 @@ class Row:
     note: str = ""
 
 
+TITLES = {
+    PenaltyMethod.PERCENT: "Расчёт неустойки (процент в день)",
+    PenaltyMethod.KEY_RATE_300: "Расчёт пени (1/300 ключевой ставки Банка России)",
+    PenaltyMethod.ARTICLE_395: "Расчёт процентов по ст. 395 ГК РФ",
+    PenaltyMethod.NONE: "Неустойка не начисляется",
+}
+
+
 @dataclass(frozen=True)
 class Calculation:
     rows: tuple[Row, ...]
     total: Decimal
     warnings: tuple[str, ...]  # in Russian; documents print them
     principal: Decimal  # overdue debt left unpaid at the end date
+    method: PenaltyMethod = PenaltyMethod.NONE
+
+    @property
+    def title(self) -> str:
+        """The heading documents and the screen give the table."""
+        return TITLES[self.method]
 
 
 def calculate(
@@ -82,21 +97,25 @@ def calculate(
     end: date,
     rates: KeyRates,
 ) -> Calculation:
-    """The penalty on every charge from the day after its due date through `end`."""
+    """The penalty on every charge from the day after its due date through `end`.
+
+    ValueError on an unknown `rate_mode` or `moratorium` (the card and the CLI
+    pass only known ones); everything else the user should know is a warning.
+    """
     if terms.rate_mode not in RATE_MODES or terms.moratorium not in MORATORIUM_MODES:
         raise ValueError(f"unknown rate_mode {terms.rate_mode!r} or moratorium {terms.moratorium!r}")
     ledger = allocate(tuple(charges), tuple(payments))
     principal = ledger.overdue(end)
     if terms.method == PenaltyMethod.NONE:
-        return Calculation((), ZERO, (), principal)
+        return Calculation((), ZERO, (), principal, terms.method)
     if terms.method == PenaltyMethod.PERCENT and not terms.percent:
-        return Calculation((), ZERO, ("Не указан размер неустойки (процент в день): пеня не начислена.",), principal)
+        return Calculation((), ZERO, ("Не указан размер неустойки (процент в день): пеня не начислена.",), principal, terms.method)
     rows: list[Row] = []
     looked_up: list[tuple[date, RateEntry | None]] = []
     for index in ledger.order():
         rows += _charge_rows(index, ledger, terms, end, rates, looked_up)
     total = sum((r.amount for r in rows), ZERO)
-    return Calculation(tuple(rows), total, tuple(_rate_warnings(looked_up, rates, end)), principal)
+    return Calculation(tuple(rows), total, tuple(_rate_warnings(looked_up, rates, end)), principal, terms.method)
 
 
 def for_case(case: Case, end: date, rates: KeyRates) -> Calculation:
@@ -107,6 +126,7 @@ def for_case(case: Case, end: date, rates: KeyRates) -> Calculation:
 def to_json(calc: Calculation) -> dict:
     """Machine form: amounts as strings with two places, dates ISO."""
     return {
+        "method": calc.method.value,
         "total": as_text(calc.total),
         "principal": as_text(calc.principal),
         "rows": [
@@ -126,6 +146,79 @@ def to_json(calc: Calculation) -> dict:
         ],
         "warnings": list(calc.warnings),
     }
+
+
+# Column headers of the printed table, in the order of `display_rows`.
+COLUMNS = ("Начисление", "С", "По", "Дней", "Долг, руб.", "Ставка", "Дней в году", "Формула", "Сумма, руб.", "Примечание")
+
+
+def display_rows(calc: Calculation) -> list[tuple[str, ...]]:
+    """The table as people read it: dates «10.01.2024», amounts «15 000,00», rates «16%»."""
+    return [
+        (
+            r.charge, f"{r.start:%d.%m.%Y}", f"{r.end:%d.%m.%Y}", "" if r.days is None else str(r.days),
+            format_rub(r.debt), _rate_text(r.rate, calc.method),
+            "" if r.year_days is None else str(r.year_days), r.formula, format_rub(r.amount), r.note,
+        )
+        for r in calc.rows
+    ]
+
+
+def _rate_text(rate: Decimal | None, method: PenaltyMethod) -> str:
+    if rate is None:
+        return ""
+    return f"{percent_text(rate)} в день" if method == PenaltyMethod.PERCENT else percent_text(rate)
+
+
+def display_table(calc: Calculation) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """`display_rows` without the columns that say nothing here (empty, or one charge only)."""
+    rows = display_rows(calc)
+    keep = [i for i in range(len(COLUMNS)) if any(row[i] for row in rows) and (i != 0 or len({row[0] for row in rows}) > 1)]
+    return tuple(COLUMNS[i] for i in keep), [tuple(row[i] for i in keep) for row in rows]
+
+
+def parse_options(
+    amount: str, due: str, payments: tuple[str, ...], method: str, percent: str | None = None,
+    rate_mode: str = "on-date", moratorium: str = "auto", cap: str | None = None,
+) -> tuple[tuple[Charge, ...], tuple[Payment, ...], PenaltyTerms]:
+    """A one-off calculation as typed on the command line; ValueError with a Russian message on bad input.
+
+    Payments are «дата:сумма» («2024-06-01:20000», «01.06.2024:20 000,50»).
+    """
+    terms = PenaltyTerms(
+        method=PenaltyMethod(method),
+        percent=_option_amount("--percent", percent) if percent is not None else None,
+        rate_mode=rate_mode, moratorium=moratorium,
+        cap_percent=_option_amount("--cap", cap) if cap is not None else None,
+    )
+    if terms.method == PenaltyMethod.PERCENT and not terms.percent:
+        raise ValueError("для --method percent укажите --percent (процент в день, например 0.1)")
+    charge = Charge("долг", _option_amount("--amount", amount), _option_date("--due", due))
+    return (charge,), tuple(_option_payment(text) for text in payments), terms
+
+
+def _option_payment(text: str) -> Payment:
+    when, sep, amount = text.partition(":")
+    if not sep:
+        raise ValueError(f"--payment: «{text}» — нужно «дата:сумма», например 2024-06-01:20000")
+    return Payment(_option_date("--payment", when), _option_amount("--payment", amount))
+
+
+def _option_amount(option: str, text: str) -> Decimal:
+    try:
+        value = parse_amount(text)
+    except ValueError as exc:
+        raise ValueError(f"{option}: {exc}") from None
+    if value <= 0:
+        raise ValueError(f"{option}: «{text}» — нужно число больше нуля")
+    return value
+
+
+def _option_date(option: str, text: str) -> date:
+    parsed = parse_date(text)
+    if parsed is None:
+        raise ValueError(f"{option}: «{text}» — не дата (пишите 2024-01-10 или 10.01.2024)")
+    return parsed
 
 
 def _charge_rows(index: int, ledger: Ledger, terms: PenaltyTerms, end: date, rates: KeyRates, looked_up: list) -> list[Row]:
@@ -216,12 +309,14 @@ def _rate_warnings(looked_up: list[tuple[date, RateEntry | None]], rates: KeyRat
     """
     warnings = []
     if any(entry is None for _, entry in looked_up):
-        warnings.append(f"{_unknown_rate(rates).capitalize()}: за эти дни проценты не начислены.")
+        unknown = _unknown_rate(rates)
+        warnings.append(f"{unknown[0].upper()}{unknown[1:]}: за эти дни проценты не начислены.")
     if rates.last_known and any(day > rates.last_known for day, entry in looked_up if entry):
         warnings.append(
-            f"Расчёт выполнен по {end:%d.%m.%Y}, а последнее известное изменение ключевой ставки — "
-            f"с {rates.last_known:%d.%m.%Y} ({percent_text(rates.rate_on(rates.last_known))}): "
-            f"если ставка с тех пор менялась, добавьте её в файл {USER_FILE} и пересчитайте."
+            f"Расчёт выполнен по {end:%d.%m.%Y}, а последние сведения о ключевой ставке — на "
+            f"{rates.last_known:%d.%m.%Y} ({percent_text(rates.rate_on(rates.last_known))}): если ставка с тех пор "
+            f"менялась, добавьте её в файл {USER_FILE} в папке с делами и пересчитайте; если не менялась — "
+            f"добавьте строку с той же ставкой и датой проверки."
         )
     doubtful = sorted({entry for _, entry in looked_up if entry and entry.confidence != "H"}, key=lambda e: e.effective_from)
     if doubtful:

@@ -65,13 +65,8 @@ def _stage_stage(entry: Entry, env: Env) -> None:
         stage=a.stage, stage_label=a.stage_label, next_action=a.next_action,
         deadline=a.deadline.isoformat() if a.deadline else None, deadline_missed=a.deadline_missed,
         clause=a.clause, route=a.route,
-        deadlines=[_deadline_json(d) for d in a.deadlines],
+        deadlines=[stages.deadline_json(d) for d in a.deadlines],
     )
-
-
-def _deadline_json(d) -> dict:
-    return {"step": d.step, "label": d.label, "clause": d.clause, "due": d.due.isoformat(),
-            "done_on": d.done_on.isoformat() if d.done_on else None, "state": d.state}
 
 
 def _money_stage(entry: Entry, env: Env) -> None:
@@ -138,7 +133,7 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
             if progress:
                 progress(number, len(folders))
         result = [records[name] for name in folders if name in records]
-    return ScanResult(result, index.warnings)
+    return ScanResult(result, [*index.warnings, *(str(p) for p in root.root_problems)])
 
 
 def _fresh(record: dict | None, folder: Path, today: date) -> bool:

@@ -208,6 +208,7 @@ STAGES: dict[str, Stage] = {
 }
 
 ALWAYS = {"written_off": "written_off"}  # from every open stage (3.4)
+REQUIRES = {"court_order_cancelled": ("court_order_issued", "судебный приказ по делу не выносился")}
 JUDGMENT_TARGET = {"granted": "judgment", "partly": "judgment", "rejected": "rejected"}
 COURT_PENDING = frozenset({"in_court", "court_order_requested", "appeal", "paid_in_court"})
 PRE_COURT = frozenset({"current", "overdue", "overdue_no_claim", "claim_sent", "voluntary_expired", "memo_sent",
@@ -308,6 +309,10 @@ def _apply(walk: _Walk, event: Event) -> None:
     """Move the walk by one card event, or report it as not allowed in the current stage."""
     stage = STAGES[walk.stage]
     target = stage.on.get(event.kind) or (None if stage.closed else ALWAYS.get(event.kind))
+    needed, reason = REQUIRES.get(event.kind, (None, ""))
+    if target is not None and needed is not None and needed not in walk.last:
+        walk.problems.append(_illegal(walk, event, reason))
+        return
     if target is None:
         if event.kind not in stage.notes:
             walk.problems.append(_illegal(walk, event))
@@ -332,10 +337,11 @@ def _judgment_target(walk: _Walk, event: Event) -> str:
     return JUDGMENT_TARGET[result]
 
 
-def _illegal(walk: _Walk, event: Event) -> Problem:
+def _illegal(walk: _Walk, event: Event, reason: str = "") -> Problem:
     stage = STAGES[walk.stage]
     allowed = [*stage.on, *([] if stage.closed else ALWAYS)]
     hint = ("; на этой стадии ожидается: " + ", ".join(f"«{_event_name(k)}»" for k in allowed)) if allowed else ""
+    hint = f": {reason}" if reason else hint
     when = f" {event.date:%d.%m.%Y}" if event.date else ""
     return _problem(walk.case, event, f"событие «{_event_name(event.kind)}»{when} недопустимо на стадии "
                                       f"«{stage.label}»{hint}")

@@ -270,7 +270,7 @@ def test_end_past_the_last_known_rate_is_a_warning():
     inside = calc(ART395, date(2024, 12, 31), charge("1000", date(2024, 1, 10)))
     assert inside.warnings == ()
     past = calc(ART395, date(2026, 9, 30), charge("1000", date(2025, 1, 10)))
-    assert any("с 27.07.2026 (14%)" in w and "ключевая_ставка.csv" in w for w in past.warnings)
+    assert any("сведения о ключевой ставке — на 27.07.2026 (14%)" in w and "ключевая_ставка.csv" in w for w in past.warnings)
     assert any("не подтверждена" in w and "15,5% с 16.02.2026" in w for w in past.warnings)
     # The percent method needs no key rate, so no warning.
     assert calc(PERCENT, date(2026, 9, 30), charge("1000", date(2025, 1, 10))).warnings == ()
@@ -285,12 +285,12 @@ def test_a_root_rate_file_adds_a_newer_rate_and_a_confirmation_silences_the_warn
     #      14.09–30.09.2026 = 17 days: 36 500 × 17 × 13% / 365 = 221,00
     result = calc(ART395, date(2026, 9, 30), charge("36500", date(2026, 8, 31)), rates=rates)
     assert [(r.days, r.rate, r.amount) for r in result.rows] == [(13, D("14.00"), D("182.00")), (17, D("13"), D("221.00"))]
-    assert any("с 14.09.2026 (13%)" in w for w in result.warnings)  # the end date is still past it
+    assert any("на 14.09.2026 (13%)" in w for w in result.warnings)  # the end date is still past it
     # A line repeating the rate on a later date confirms it: same rows, no warning about newer rates.
     rate_file.write_text("дата;ставка\n14.09.2026;13\n30.09.2026;13\n", encoding="utf-8")
     confirmed = calc(ART395, date(2026, 9, 30), charge("36500", date(2026, 8, 31)), rates=keyrates.load(tmp_path)[0])
     assert confirmed.rows == result.rows
-    assert not any("последнее известное изменение" in w for w in confirmed.warnings)
+    assert not any("последние сведения о ключевой ставке" in w for w in confirmed.warnings)
 
 
 def test_days_before_the_first_known_rate_are_shown_and_warned_about():
@@ -374,3 +374,79 @@ def test_a_payment_never_increases_the_total(terms, amount, due, payments, paid_
     without = calc(terms, end, Charge("а", amount, due), payments=payments)
     with_payment = calc(terms, end, Charge("а", amount, due), payments=[*payments, Payment(paid_on, paid)])
     assert with_payment.total <= without.total + tolerance(without, with_payment)
+
+
+# --- the command line ----------------------------------------------------------------------
+
+CARD = """\
+номер: 2024-017
+администратор: Управление территориального развития
+ответственный: {фио: Иванова Мария Петровна}
+должник:
+  тип: юрлицо
+  наименование: ООО «Берёзка»
+  инн: "1831000001"
+  адреса:
+    - {вид: по договору, адрес: "427550, п. Кез, ул. Кирова, д. 1"}
+основание: {документ: Договор аренды, номер: 12/2023, дата: 10.01.2023}
+код_дохода: "00011105012140000120"
+неустойка: {способ: 395}
+начисления:
+  - {период: январь 2024, сумма: "100 000,00", срок_уплаты: 10.01.2024}
+платежи:
+  - {дата: 01.06.2024, сумма: "20 000,00"}
+"""
+
+
+def run(*args):
+    import json
+
+    from click.testing import CliRunner
+
+    from kezdocs.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    data = json.loads(result.stdout) if "--json" in args and result.exit_code == 0 else None
+    return result, data
+
+
+def test_cli_one_off_395_as_json(tmp_path):
+    # 11.01–01.06.2024: 100 000 × 143 × 16% / 366 = 6 251,37; then 80 000 from 02.06 through the rate changes:
+    # 57 d × 16% = 1 993,44; 49 d × 18% = 1 927,87; 42 d × 19% = 1 744,26; 65 d × 21% = 2 983,61 → 14 900,55
+    result, data = run("penalty", "--root", str(tmp_path), "--amount", "100000", "--due", "2024-01-10", "--to", "2024-12-31",
+                       "--method", "395", "--payment", "2024-06-01:20000", "--json")
+    assert result.exit_code == 0, result.output
+    assert data["total"] == "14900.55" and data["warnings"] == []
+    assert [r["amount"] for r in data["rows"]] == ["6251.37", "1993.44", "1927.87", "1744.26", "2983.61"]
+    assert set(data["rows"][0]) >= {"from", "to", "days", "debt", "rate", "year_days", "formula", "amount", "note"}
+    assert data["rows"][0]["from"] == "2024-01-11" and data["rows"][0]["year_days"] == 366
+
+
+def test_cli_table_is_in_russian(tmp_path):
+    result, _ = run("penalty", "--root", str(tmp_path), "--amount", "15000", "--due", "10.01.2024", "--to", "2024-01-31",
+                    "--method", "percent", "--percent", "0,1")
+    assert result.exit_code == 0, result.output
+    # 15 000 × 21 × 0,1% = 315,00
+    assert "Дней" in result.stdout and "0,1% в день" in result.stdout
+    assert "15 000,00 × 21 × 0,1%" in result.stdout and "Итого: 315,00 руб." in result.stdout
+
+
+def test_cli_bad_input_is_a_russian_message_not_a_traceback(tmp_path):
+    result, _ = run("penalty", "--root", str(tmp_path), "--amount", "много", "--due", "2024-01-10", "--method", "395")
+    assert result.exit_code == 2
+    assert "--amount: «много» — не сумма" in result.stderr and "Traceback" not in result.output
+    result, _ = run("penalty", "--root", str(tmp_path), "--amount", "1", "--due", "2024-01-10", "--method", "percent")
+    assert result.exit_code == 2 and "укажите --percent" in result.stderr
+
+
+def test_cli_case_from_its_card_with_the_roots_rates(tmp_path):
+    (tmp_path / "2024-017 ООО Берёзка").mkdir()
+    (tmp_path / "2024-017 ООО Берёзка" / "дело.yaml").write_text(CARD, encoding="utf-8")
+    (tmp_path / "ключевая_ставка.csv").write_text("дата;ставка\n28.10.2024;21\nплохо;1\n", encoding="utf-8")
+    result, data = run("penalty", "2024-017", "--root", str(tmp_path), "--today", "2024-12-31", "--json")
+    assert result.exit_code == 0, result.output
+    assert data["total"] == "14900.55" and data["principal"] == "80000.00"
+    assert data["rows"][0]["charge"] == "январь 2024"
+    assert data["warnings"] == ["ключевая_ставка.csv:3: «плохо» — не дата (нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"]
+    result, _ = run("penalty", "2024-017", "--root", str(tmp_path), "--method", "395")
+    assert result.exit_code == 2 and "берутся из карточки" in result.stderr

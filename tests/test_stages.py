@@ -1,9 +1,13 @@
 """The procedure engine: every stage of one case, illegal events, payments, instalments, the agenda."""
+import json
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from click.testing import CliRunner
 
+from kezdocs.cli import main
+from kezdocs.demo import example_card
 from kezdocs.model import (
     EVENTS, Basis, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer, Payment, PenaltyTerms,
 )
@@ -146,6 +150,18 @@ def test_illegal_event_is_a_problem_naming_stage_and_event(before, event, stage,
     assert f"на стадии «{STAGES[stage].label}»" in problem.message
     assert f"«{EVENTS[event[1]]}» {event[0]:%d.%m.%Y} недопустимо" in problem.message
     assert a.stage == assess(make_case(before), today, DEFAULT).stage  # the refused event does not move the case
+
+
+def test_cancelling_a_court_order_needs_one():
+    events = [row[0] for row in WALK[:7] if row[0]] + [(D(2024, 6, 5), "lawsuit_filed"),
+                                                       (D(2024, 7, 1), "judgment", {"result": "granted"}),
+                                                       (D(2024, 8, 1), "writ_received"),
+                                                       (D(2024, 8, 5), "court_order_cancelled")]
+    a = assess(make_case(events), D(2024, 8, 6), DEFAULT)
+    assert a.stage == "writ_received"
+    assert [p.message for p in a.problems] == [
+        "событие «судебный приказ отменен» 05.08.2024 недопустимо на стадии «исполнительный документ получен»: "
+        "судебный приказ по делу не выносился"]
 
 
 def test_future_event_is_reported_and_ignored():
@@ -295,3 +311,24 @@ def test_every_stage_is_reachable_and_every_target_exists():
     reached = {row[2] for row in WALK} | {"paid", "written_off", "withdrawn", "paid_in_court", "instalment",
                                           "instalment_broken", "overdue_no_claim", "voluntary_expired", "at_bank"}
     assert reached == set(STAGES)
+
+
+def test_agenda_command_reads_the_root(tmp_path):
+    card = example_card()
+    (tmp_path / "2024-001 Ромашка").mkdir()
+    (tmp_path / "2024-001 Ромашка" / "дело.yaml").write_text(card, encoding="utf-8")
+    overdue = card.replace("номер: 2024-001", "номер: 2024-002").replace("Иванова Мария Петровна", "Сидоров Илья")
+    overdue = overdue[: overdue.index("события:")]
+    (tmp_path / "2024-002 Лютик").mkdir()
+    (tmp_path / "2024-002 Лютик" / "дело.yaml").write_text(overdue, encoding="utf-8")
+    args = ["agenda", "--root", str(tmp_path), "--today", "2024-04-20", "--days", "30"]
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"case": "2024-001", "action": "контролировать добровольную оплату по претензии (п. 4.5)",
+         "deadline": "2024-05-15", "missed": False, "clause": "4.5", "officer": "Иванова Мария Петровна"},
+        {"case": "2024-002", "action": "направить требование (претензию) должнику по всем адресам (п. 4.4, 4.5)",
+         "deadline": "2024-04-10", "missed": True, "clause": "4.2", "officer": "Сидоров Илья"},
+    ]
+    text = CliRunner().invoke(main, args).stdout
+    assert "Сидоров Илья" in text and "10.04.2024 просрочено" in text

@@ -1,9 +1,12 @@
 """The production calendar: real 2024–2026 dates, the counting rules, and the user's additions."""
+import json
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 
 from kezdocs import plaintext
+from kezdocs.cli import main
 from kezdocs.workdays import DEFAULT, Calendar, calendar_from_data, parse_day
 
 D = date
@@ -145,3 +148,18 @@ def test_empty_or_missing_overrides_give_the_package_calendar():
 ])
 def test_parse_day(text, expected):
     assert parse_day(text) == expected
+
+
+def test_calendar_commands_answer_in_russian_and_honour_the_root_file(tmp_path):
+    run = CliRunner().invoke
+    result = run(main, ["calendar", "is-working", "2024-05-10", "--root", str(tmp_path)])
+    assert result.exit_code == 0 and result.stdout.strip() == "2024-05-10 — нерабочий день (перенос выходного)"
+    result = run(main, ["calendar", "workdays", "27.05.2024", "10", "--root", str(tmp_path), "--json"])
+    assert json.loads(result.stdout) == {"from": "2024-05-27", "n": 10, "date": "2024-06-10"}
+    (tmp_path / "календарь.yaml").write_text("нерабочие_дни: [2028-01-10]\nрабочие_дни: [2028-11-04]\n", encoding="utf-8")
+    result = run(main, ["calendar", "is-working", "2028-01-10", "--root", str(tmp_path)])
+    assert result.stdout.strip() == "2028-01-10 — нерабочий день (по календарь.yaml)"
+    result = run(main, ["calendar", "workdays", "2028-11-03", "1", "--root", str(tmp_path)])
+    assert result.stdout.strip() == "1-й рабочий день после 03.11.2028 — 04.11.2028"
+    result = run(main, ["calendar", "is-working", "завтра", "--root", str(tmp_path)])
+    assert result.exit_code == 2 and "не дата" in result.stderr

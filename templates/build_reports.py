@@ -1,0 +1,116 @@
+"""Build the DOCX templates of the reports: `report_overdue.docx`, `report_measures.docx`, `report_inventory.docx`.
+
+Run from the repository root: `.venv/bin/python -m templates.build_reports`.
+The column titles come from `kezdocs.reports`, so a template never disagrees
+with the XLSX of the same report. Each template is a landscape page in the
+layout of the regulation's form: the form's reference, the title with the
+date, the administrator's name with its caption, the table (header, the row
+of column numbers, one row per debtor via docxtpl's `{%tr %}`, «Итого»),
+then the notes and the cases left out. Rendered with docxtpl (autoescape,
+StrictUndefined) by `kezdocs.report_files`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from kezdocs.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = {
+    "report_overdue.docx": OVERDUE_COLUMNS,
+    "report_measures.docx": MEASURES_COLUMNS,
+    "report_inventory.docx": INVENTORY_COLUMNS,
+}
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
+ALIGN = {"money": WD_ALIGN_PARAGRAPH.RIGHT, "ratio": WD_ALIGN_PARAGRAPH.RIGHT, "date": WD_ALIGN_PARAGRAPH.CENTER,
+         "text": WD_ALIGN_PARAGRAPH.LEFT}
+
+
+def build(folder: Path = HERE) -> list[Path]:
+    written = []
+    for name, columns in TEMPLATES.items():
+        path = folder / name
+        template(columns).save(path)
+        written.append(path)
+    return written
+
+
+def template(columns: tuple[Column, ...]) -> Document:
+    doc = Document()
+    _page(doc)
+    _paragraph(doc, "{{ form }}", WD_ALIGN_PARAGRAPH.RIGHT, size=9, italic=True)
+    _paragraph(doc, "{{ title }}", WD_ALIGN_PARAGRAPH.CENTER, size=12, bold=True)
+    _paragraph(doc, "{{ organisation }}", WD_ALIGN_PARAGRAPH.CENTER, underline=True)
+    _paragraph(doc, "{{ caption }}", WD_ALIGN_PARAGRAPH.CENTER, size=8, italic=True)
+    _table(doc, columns)
+    _paragraph(doc, "{%p for note in notes %}", size=9)
+    _paragraph(doc, "{{ note }}", size=9)
+    _paragraph(doc, "{%p endfor %}", size=9)
+    _paragraph(doc, "{%p if skipped %}", size=9)
+    _paragraph(doc, "Не включены в отчёт (исправьте карточки и сформируйте отчёт заново):", size=9, bold=True)
+    _paragraph(doc, "{%p for line in skipped %}", size=9)
+    _paragraph(doc, "— {{ line }}", size=9)
+    _paragraph(doc, "{%p endfor %}", size=9)
+    _paragraph(doc, "{%p endif %}", size=9)
+    _paragraph(doc, "")
+    _paragraph(doc, "Ответственное лицо  _______________  /  ____________________  /")
+    _paragraph(doc, "(подпись)                      (расшифровка подписи)", size=8, italic=True)
+    return doc
+
+
+def _page(doc: Document) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = "Times New Roman", Pt(11)
+    style.paragraph_format.space_after = Pt(0)
+
+
+def _table(doc: Document, columns: tuple[Column, ...]) -> None:
+    table = doc.add_table(rows=6, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    usable = PAGE_WIDTH - 2 * MARGIN
+    total_width = sum(c.width for c in columns)
+    header, numbers, loop_start, data, loop_end, totals = table.rows
+    for i, column in enumerate(columns):
+        for row in table.rows:
+            row.cells[i].width = int(usable * column.width / total_width)
+        _cell(header.cells[i], column.title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        _cell(numbers.cells[i], str(i + 1), WD_ALIGN_PARAGRAPH.CENTER)
+        _cell(data.cells[i], f"{{{{ row[{i}] }}}}", ALIGN[column.kind])
+        total = "Итого" if i == 0 else (f"{{{{ totals[{i}] }}}}" if column.total else "")
+        _cell(totals.cells[i], total, ALIGN[column.kind], bold=True)
+    _cell(loop_start.cells[0], "{%tr for row in rows %}", WD_ALIGN_PARAGRAPH.LEFT)
+    _cell(loop_end.cells[0], "{%tr endfor %}", WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _cell(cell, text: str, align, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = align
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(9)
+
+
+def _paragraph(doc: Document, text: str, align=WD_ALIGN_PARAGRAPH.LEFT, size: int = 11, bold: bool = False,
+               italic: bool = False, underline: bool = False) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run(text)
+    run.font.size = Pt(size)
+    run.bold, run.italic, run.underline = bold, italic, underline
+
+
+if __name__ == "__main__":
+    for written in build():
+        print(f"записан шаблон: {written}")
