@@ -152,7 +152,8 @@ def parse_rates(text: str, source: str) -> tuple[tuple[RateEntry, ...], list[Pro
         if problem is not None:
             problems.append(problem)
         elif entry.effective_from in entries:
-            problems.append(Problem(source, n, f"дата {entry.effective_from:%d.%m.%Y} уже указана в строке {entries[entry.effective_from][0]}"))
+            first_line = entries[entry.effective_from][0]
+            problems.append(Problem(source, n, f"дата {entry.effective_from:%d.%m.%Y} уже указана в строке {first_line}"))
         else:
             entries[entry.effective_from] = (n, entry)
     return tuple(e for _, e in sorted(entries.values(), key=lambda v: v[1].effective_from)), problems
@@ -207,7 +208,8 @@ def _columns(header: list[str]) -> tuple[int, int, int | None] | None:
     return when, rate, find("достовер", "confidence", "надёжн", "надежн")
 
 
-def _entry(cells: list[str], columns: tuple[int, int, int | None], source: str, line: int) -> tuple[RateEntry | None, Problem | None]:
+def _entry(cells: list[str], columns: tuple[int, int, int | None], source: str,
+           line: int) -> tuple[RateEntry | None, Problem | None]:
     when_col, rate_col, conf_col = columns
 
     def cell(i: int | None) -> str:
@@ -218,10 +220,12 @@ def _entry(cells: list[str], columns: tuple[int, int, int | None], source: str, 
         return None, Problem(source, line, f"«{cell(when_col)}» — не дата (нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)")
     rate = _parse_rate(cell(rate_col))
     if rate is None:
-        return None, Problem(source, line, f"«{cell(rate_col)}» — не ставка (нужно число процентов больше 0 и меньше 100, например 16 или 16,50)")
+        return None, Problem(source, line, f"«{cell(rate_col)}» — не ставка "
+                                           "(нужно число процентов больше 0 и меньше 100, например 16 или 16,50)")
     confidence = cell(conf_col).translate(_LOOKALIKES).upper() or CONFIDENT
     if confidence not in _CONFIDENCE:
-        return None, Problem(source, line, f"«{cell(conf_col)}» — не отметка достоверности (H, M или L); если дробная часть ставки отделена запятой, разделяйте столбцы точкой с запятой")
+        return None, Problem(source, line, f"«{cell(conf_col)}» — не отметка достоверности (H, M или L); если дробная "
+                                           "часть ставки отделена запятой, разделяйте столбцы точкой с запятой")
     return RateEntry(when, rate, confidence, source), None
 
 

@@ -109,7 +109,8 @@ def calculate(
     if terms.method == PenaltyMethod.NONE:
         return Calculation((), ZERO, (), principal, terms.method)
     if terms.method == PenaltyMethod.PERCENT and not terms.percent:
-        return Calculation((), ZERO, ("Не указан размер неустойки (процент в день): пеня не начислена.",), principal, terms.method)
+        missing = "Не указан размер неустойки (процент в день): пеня не начислена."
+        return Calculation((), ZERO, (missing,), principal, terms.method)
     rows: list[Row] = []
     looked_up: list[tuple[date, RateEntry | None]] = []
     for index in ledger.order():
@@ -250,7 +251,8 @@ def _charge_rows(index: int, ledger: Ledger, terms: PenaltyTerms, end: date, rat
     return _cap(charge, _merge_idle(rows), terms.cap_percent)
 
 
-def _row(charge: Charge, lo: date, hi: date, debt: Decimal, terms: PenaltyTerms, rates: KeyRates, rate_day: date, looked_up: list) -> Row:
+def _row(charge: Charge, lo: date, hi: date, debt: Decimal, terms: PenaltyTerms, rates: KeyRates, rate_day: date,
+         looked_up: list) -> Row:
     days = (hi - lo).days + 1
     base = f"{format_rub(debt)} × {days}"
     if terms.method == PenaltyMethod.PERCENT:

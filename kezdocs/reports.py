@@ -219,27 +219,28 @@ def measure_text(case: Case, day: date) -> str:
     return f"Дело № {case.number} ({case.debtor.name}): {'; '.join(parts)}"
 
 
-def _measures_of(case: Case, day: date) -> tuple[Decimal, Decimal, bool]:
-    """Overdue debt on `day`, what was repaid after the first measure, and whether the year of `day`
-    saw a measure or such a repayment (a case closed years ago drops out of the yearly report)."""
+def _measures_of(case: Case, day: date) -> tuple[Decimal, Decimal] | None:
+    """Overdue debt on `day` and what was repaid after the first measure; None when the case is not
+    reported: nothing overdue, and neither a measure nor such a repayment in the year of `day`
+    (a case closed years ago drops out of the yearly report)."""
     ledger = allocate(case.charges, case.payments)
+    debt = ledger.overdue(day)
     done = [e for e in case.events if e.date <= day]
     if not done:
-        return ledger.overdue(day), ZERO, False
+        return (debt, ZERO) if debt > 0 else None
     year_start = date(day.year, 1, 1)
     this_year = done[-1].date >= year_start or repaid_between(ledger, max(done[0].date, year_start - ONE_DAY), day) > 0
-    return ledger.overdue(day), repaid_between(ledger, done[0].date, day), this_year
+    return (debt, repaid_between(ledger, done[0].date, day)) if debt > 0 or this_year else None
 
 
 def measures_report(folders: Iterable[Loaded], day: date, organisation: str, administrator: str | None = None) -> Report:
     """Приложение 3 on `day`: per debtor and КБК, the overdue debt, the sum repaid, the measures."""
     cases, skipped = select(folders, administrator)
+    figures = {id(case): f for case in cases if (f := _measures_of(case, day)) is not None}
     rows = []
-    for group in _groups(cases):
-        figures = [_measures_of(case, day) for case in group]
-        if any(debt > 0 or this_year for debt, _, this_year in figures):
-            rows.append((group[0].kbk[:3], group[0].kbk, sum((f[0] for f in figures), ZERO),
-                         sum((f[1] for f in figures), ZERO), "\n".join(measure_text(c, day) for c in group)))
+    for group in _groups([c for c in cases if id(c) in figures]):
+        rows.append((group[0].kbk[:3], group[0].kbk, sum((figures[id(c)][0] for c in group), ZERO),
+                     sum((figures[id(c)][1] for c in group), ZERO), "\n".join(measure_text(c, day) for c in group)))
     return Report(
         "measures", "Сводный отчет о мерах, принятых для урегулирования просроченной дебиторской задолженности, "
                     f"сложившейся по состоянию на {day:%d.%m.%Y}",

@@ -323,7 +323,8 @@ def test_for_case_and_json_form():
 # --- properties ----------------------------------------------------------------------------
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-methods = st.sampled_from([PERCENT, K300_PERIODS, ART395, PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.5"), cap_percent=D("30"))])
+CAPPED = PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.5"), cap_percent=D("30"))
+methods = st.sampled_from([PERCENT, K300_PERIODS, ART395, CAPPED])
 amounts = st.integers(min_value=1, max_value=10_000_000).map(lambda k: D(k) / 100)
 dates = st.dates(min_value=date(2019, 1, 1), max_value=date(2026, 6, 30))
 payments_st = st.lists(st.tuples(dates, amounts).map(lambda t: Payment(t[0], t[1])), max_size=4)

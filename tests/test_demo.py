@@ -1,0 +1,56 @@
+"""The demo root: each case is in the stage it was written for, and moves on as days pass."""
+from datetime import date, timedelta
+
+import pytest
+
+from kezdocs import demo
+from kezdocs.casefolder import open_root
+from kezdocs.scan import scan
+
+BUILT = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo")
+    demo.build(path, BUILT)
+    return path
+
+
+def stages_on(root, day):
+    return {r["case"]: (r["stage"], r["deadline"]) for r in scan(open_root(root), day).records}
+
+
+def test_stages_on_the_day_the_demo_was_built(root):
+    s = stages_on(root, BUILT)
+    assert s["2026-001"] == ("claim_sent", "2026-12-04")  # claim 04.11 + 30 days (п. 4.5)
+    assert s["2026-002"] == ("overdue", "2026-12-10")  # overdue since 10.11 + 30 days (п. 4.2)
+    assert s["2026-003"][0] == "voluntary_expired"  # claim 10.10 + 30 = 09.11 → memo by 16.11 (п. 6.1)
+    assert s["2026-003"][1] == "2026-11-16"
+    assert s["2026-004"] == ("decision_taken", "2026-12-01")  # decision 17.11 + 10 working days (п. 6.3)
+    assert s["2026-005"][0] == "court_order_requested"
+    assert s["2026-006"] == ("writ_received", "2026-12-07")  # received 21.11 + 14 days = 05.12 (Sat) → 07.12
+    assert s["2026-007"][0] == "paid"
+    assert s["2026-008"][0] == "current"
+    assert s["2026-009 Ошибка в карточке"][0] == "card_error"
+
+
+def test_stages_move_on_with_time(root):
+    later = stages_on(root, BUILT + timedelta(days=15))  # 09.12.2026
+    assert later["2026-001"][0] == "voluntary_expired"
+    assert later["2026-001"][1] == "2026-12-11"  # voluntary term ended 04.12 → 5 working days
+    assert later["2026-002"][0] == "overdue"
+    assert later["2026-008"][0] == "current"
+    much_later = stages_on(root, BUILT + timedelta(days=30))  # 24.12.2026
+    assert much_later["2026-008"][0] == "overdue"  # due 14.12.2026
+    assert much_later["2026-002"][1] == "2026-12-10"
+
+
+def test_money_of_the_demo(root):
+    records = {r["case"]: r for r in scan(open_root(root), BUILT).records}
+    assert records["2026-001"]["debt"] == "10000.00"
+    assert records["2026-003"]["debt"] == "5400.00"
+    assert records["2026-004"]["debt"] == "240000.00"
+    # ООО «Ромашка», 0.1 % a day, due 10.10.2026, 5 000 paid 15.10:
+    # 15 000 × 0.1 % × 5 days (11.10–15.10) = 75.00; 10 000 × 0.1 % × 40 days (16.10–24.11) = 400.00 → 475.00
+    assert records["2026-001"]["penalty"] == "475.00"
