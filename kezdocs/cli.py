@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import cases, casefolder
+from . import cases, casefolder, requirements
 from .errors import KezdocsError
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -384,6 +384,378 @@ def reindex(root, today) -> None:
     """
     result = cases.reindex(casefolder.open_root(root), parse_today(today))
     console.print(f"индекс перестроен: дел — {len(result.records)}")
+
+
+@main.command()
+@root_option
+@today_option
+@click.option("--poll", "poll", type=click.FloatRange(min=0.1), default=None,
+              help="Опрашивать папки каждые N секунд (для сетевых папок SMB/NFS, где уведомления не приходят).")
+@handle_errors
+def watch(root, today, poll) -> None:
+    """Следить за папкой с делами: пересчитывать дела, СТАТУС.txt и Сводка.html при каждом изменении.
+
+    Останавливается по Ctrl-C. Пример: kezdocs watch --root casefiles;  kezdocs watch --root /mnt/дела --poll 10
+    """
+    from . import watcher
+
+    watcher.serve(casefolder.open_root(root), parse_today(today) if today else None, poll)
+
+
+@main.command()
+@root_option
+@today_option
+@handle_errors
+def dashboard(root, today) -> None:
+    """Записать Сводка.html в папку с делами и СТАТУС.txt в папку каждого дела.
+
+    Пример: kezdocs dashboard --root casefiles
+    """
+    from . import dashboard as dashboard_mod
+
+    written = dashboard_mod.write_all(casefolder.open_root(root), parse_today(today))
+    console.print(f"сводка: {written.summary} (дел — {len(written.records)}); обновлено файлов СТАТУС.txt — {written.statuses}")
+    for warning in written.warnings:
+        err_console.print(f"[yellow]{warning}[/yellow]")
+
+
+@main.command()
+@root_option
+@today_option
+@json_option
+@click.argument("case")
+@click.option("--step", type=click.Choice(list(requirements.STEPS)), default=None,
+              help="Шаг, для которого проверить документы (иначе — следующий шаг дела).")
+@handle_errors
+def check(root, today, as_json, case, step) -> None:
+    """Каких документов не хватает в папке дела для следующего шага (код выхода 1 — не хватает).
+
+    Пример: kezdocs check 2024-017;  kezdocs check 2024-017 --step lawsuit --json
+    """
+    from . import package
+
+    result = package.check(casefolder.open_root(root), case, parse_today(today), step)
+    if as_json:
+        print_json(result.as_json())
+    else:
+        print_checklist(result)
+    print_problems(result.problems)
+    sys.exit(0 if result.checklist is None or result.checklist.ready else 1)
+
+
+def print_checklist(result) -> None:
+    checklist = result.checklist
+    if checklist is None:
+        console.print(f"Дело {result.case}: на стадии «{result.assessment.stage_label}» документы не готовятся "
+                      "(шаг можно указать: --step lawsuit)")
+        return
+    verdict = "[green]всё на месте[/green]" if checklist.ready else f"[red]не хватает: {len(checklist.missing)}[/red]"
+    table = Table(title=f"Дело {result.case}: {checklist.label} — {verdict}", show_lines=False)
+    for column in ("", "Что нужно", "Основание", "Файлы"):
+        table.add_column(column, overflow="fold")
+    for item in checklist.items:
+        mark = "[green]✓[/green]" if item.present else "[red]✗[/red]"
+        files = "\n".join(item.files) or ("—" if item.present else "[red]нет[/red]")
+        table.add_row(mark, item.item, item.clause, files)
+    console.print(table)
+
+
+@main.command("package")
+@root_option
+@today_option
+@click.argument("case")
+@click.option("--force", is_flag=True, help="Сформировать, даже если документов не хватает (список — на первой странице).")
+@handle_errors
+def package_command(root, today, case, force) -> None:
+    """Сформировать пакет для суда: иск и приложения — нумерованные PDF и один общий PDF с описью.
+
+    Пример: kezdocs package 2024-017 --today 2024-05-20;  kezdocs package 2024-017 --force
+    """
+    from . import package
+
+    result = package.build(casefolder.open_root(root), case, parse_today(today), force)
+    console.print(f"пакет сформирован: {result.folder}")
+    for path in result.files:
+        console.print(f"  {path.name}")
+    console.print(f"  {result.merged.name}")
+    if result.missing:
+        err_console.print("[yellow]не хватает документов (указано на первой странице общего PDF):[/yellow]")
+        for item in result.missing:
+            err_console.print(f"[yellow]  • {item}[/yellow]")
+    for warning in result.warnings:
+        err_console.print(f"[yellow]{warning}[/yellow]")
+
+
+# --- reports and the debtor registry --------------------------------------------------------
+
+@main.group()
+def report() -> None:
+    """Отчёты: просроченная задолженность (Приложение 2), меры (Приложение 3), инвентаризация (п. 3.2)."""
+
+
+def report_options(func):
+    """Options every report takes: the root, the administrator, the format, the file, --json."""
+    for option in reversed((
+        root_option,
+        click.option("--administrator", default=None, help="Только дела этого администратора (можно начало названия)."),
+        click.option("--format", "fmt", type=click.Choice(["xlsx", "docx"]), default="xlsx", show_default=True,
+                     help="Формат файла."),
+        click.option("--out", type=click.Path(path_type=Path), default=None,
+                     help="Файл отчёта (иначе папка «Отчёты» в папке с делами)."),
+        json_option,
+    )):
+        func = option(func)
+    return func
+
+
+def _write_report(kind: str, when, root, administrator, fmt, out, as_json) -> None:
+    from . import report_files, reports
+
+    path, result = report_files.write(casefolder.open_root(root), kind, when, administrator, fmt, out)
+    if as_json:
+        print_json({**reports.to_json(result), "file": str(path)})
+    else:
+        console.print(f"отчёт сохранён: {path} (строк: {len(result.rows)})")
+    for problem in result.skipped:
+        err_console.print(f"[yellow]{problem.message}[/yellow]")
+
+
+@report.command("overdue")
+@click.option("--date", "when", required=True, help="Дата, на которую составляется отчёт.")
+@report_options
+@handle_errors
+def report_overdue(when, **options) -> None:
+    """Сведения о состоянии просроченной задолженности (Приложение 2) на дату.
+
+    Пример: kezdocs report overdue --date 2026-12-25 --format docx
+    """
+    _write_report("overdue", _day_argument(when, "--date"), **options)
+
+
+@report.command("measures")
+@click.option("--date", "when", required=True, help="Дата отчёта; ежегодный отчёт — на 25 декабря (п. 3.5).")
+@report_options
+@handle_errors
+def report_measures(when, **options) -> None:
+    """Сводный отчёт о мерах по урегулированию просроченной задолженности (Приложение 3).
+
+    Ежегодно составляется по состоянию на 25 декабря (п. 3.5 Регламента).
+    Пример: kezdocs report measures --date 2026-12-25
+    """
+    _write_report("measures", _day_argument(when, "--date"), **options)
+
+
+@report.command("inventory")
+@click.option("--quarter", required=True, help="Квартал, например 2026-Q3.")
+@report_options
+@handle_errors
+def report_inventory(quarter, **options) -> None:
+    """Квартальная инвентаризация расчётов с должниками (п. 3.2): сомнительная и безнадёжная задолженность.
+
+    Пример: kezdocs report inventory --quarter 2026-Q3
+    """
+    _write_report("inventory", quarter, **options)
+
+
+@main.command("import")
+@root_option
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Только проверить реестр, ничего не записывая.")
+@click.option("--template", type=click.Path(path_type=Path), default=None, help="Записать образец реестра в файл.")
+@json_option
+@handle_errors
+def import_registry(root, file, dry_run, template, as_json) -> None:
+    """Загрузить реестр должников (XLSX или CSV): создать новые дела, дополнить начисления и платежи.
+
+    Примеры: kezdocs import реестр.xlsx --dry-run;  kezdocs import --template реестр.xlsx
+    """
+    from . import registry
+
+    if template is not None:
+        console.print(f"образец реестра записан: {registry.write_template(template)}")
+        return
+    if file is None:
+        raise KezdocsError("укажите файл реестра (образец: kezdocs import --template реестр.xlsx)")
+    result = registry.import_registry(casefolder.open_root(root), file, dry_run)
+    if as_json:
+        print_json(registry.result_json(result))
+    else:
+        print_import(result)
+    if result.problems:
+        sys.exit(1)
+
+
+def print_import(result) -> None:
+    will = "будет " if result.dry_run else ""
+    console.print(f"строк в реестре: {result.rows}; {will}загружено: {result.imported}"
+                  + (" (проверка: ничего не записано)" if result.dry_run else ""))
+    for title, folders in (("новые дела", result.created), ("дополнены", result.updated)):
+        if folders:
+            console.print(f"{title}: {', '.join(folders)}")
+    for problem in result.notices:
+        err_console.print(f"[yellow]{_row_problem(problem)}[/yellow]")
+    if result.duplicates:
+        lines = ", ".join(str(p.line) for p in result.duplicates)
+        console.print(f"уже есть в делах, пропущено строк: {len(result.duplicates)} (строки {lines})")
+    if result.problems:
+        err_console.print("[red]не загружены:[/red]")
+        for problem in result.problems:
+            err_console.print(f"[red]  {_row_problem(problem)}[/red]")
+
+
+def _row_problem(problem) -> str:
+    column = f", столбец «{problem.field}»" if problem.field else ""
+    return f"строка {problem.line}{column}: {problem.message}"
+
+
+@main.command("export")
+@root_option
+@today_option
+@click.argument("file", type=click.Path(path_type=Path))
+@handle_errors
+def export_cases(root, today, file) -> None:
+    """Выгрузить все дела в Excel: стадия, следующее действие, срок, суммы (лист «Реестр» загружается обратно).
+
+    Пример: kezdocs export дела.xlsx
+    """
+    from . import registry
+
+    path, count = registry.export(casefolder.open_root(root), parse_today(today), file)
+    console.print(f"выгружено дел: {count} — {path}")
+
+
+# --- documents from templates ----------------------------------------------------------------
+
+@main.command()
+@root_option
+@today_option
+@json_option
+@click.argument("case", required=False)
+@click.argument("kind", required=False)
+@click.option("--all", "all_cases", is_flag=True, help="Для всех дел, которым этот документ нужен сейчас (по стадии).")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Папка для файлов (иначе «Сформировано» дела).")
+@click.option("--pdf", is_flag=True, help="Также сохранить PDF (нужен LibreOffice).")
+@handle_errors
+def generate(root, today, as_json, case, kind, all_cases, out, pdf) -> None:
+    """Сформировать документ по шаблону: claim (претензия), calculation (расчёт), memo (служебная),
+    lawsuit (иск), court-order (приказ), withdrawal (отказ), bank (банк), bailiffs (фссп),
+    enforcement-query (запрос), write-off (списание), post-inventory (опись).
+
+    Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
+    """
+    from . import render
+
+    opened, day = casefolder.open_root(root), parse_today(today)
+    if all_cases:
+        if kind is not None or case is None:
+            raise KezdocsError("с --all укажите только вид документа: kezdocs generate --all claim")
+        result = _generate_all(render, opened, case, day, out)
+        paths = [p for _, written in result.written for p in written]
+    else:
+        if kind is None:
+            raise KezdocsError("укажите дело и вид документа: kezdocs generate 2024-017 claim")
+        paths = render.generate(opened, opened.find(case), kind, day, out)
+        result = render.BatchResult(written=[(case, paths)])
+    pdfs = render.convert_to_pdf(paths) if pdf and paths else []
+    if as_json:
+        print_json({"written": [{"case": ref, "files": [str(p) for p in files]} for ref, files in result.written],
+                    "pdf": [str(p) for p in pdfs], "skipped": [{"case": ref, "reason": why} for ref, why in result.skipped]})
+    else:
+        for path in [*paths, *pdfs]:
+            console.print(f"сформировано: {path}")
+        for ref, why in result.skipped:
+            err_console.print(f"[yellow]пропущено {ref}: {why}[/yellow]")
+    if result.skipped:
+        sys.exit(1)
+
+
+def _generate_all(render, opened, kind, day, out):
+    from rich.progress import Progress
+
+    total = len(opened.case_folders())
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("Формирование документов", total=total)
+        result = render.generate_all(opened, kind, day, out, on_progress=lambda ref: progress.advance(task))
+    if not result.written and not result.skipped:
+        err_console.print("документ сейчас не нужен ни одному делу")
+    return result
+
+
+@main.group()
+def templates() -> None:
+    """Шаблоны документов: откуда берутся, проверка, переменные (свои шаблоны — в папке «шаблоны» корня)."""
+
+
+@templates.command("list")
+@root_option
+@handle_errors
+def templates_list(root) -> None:
+    """Каждый шаблон и откуда он берётся (шаблоны/ в папке с делами или по умолчанию).
+
+    Пример: kezdocs templates list
+    """
+    from . import render
+
+    table = Table(title="Шаблоны документов")
+    for column in ("Шаблон", "Откуда", "Документы", "Файл"):
+        table.add_column(column, overflow="fold")
+    for source in render.list_templates(_optional_root(root)):
+        table.add_row(source.name, source.origin, ", ".join(source.kinds) or "[yellow]не используется[/yellow]",
+                      str(source.path))
+    console.print(table)
+
+
+@templates.command("check")
+@root_option
+@handle_errors
+def templates_check(root) -> None:
+    """Заполнить каждый шаблон данными примера: неизвестные и неиспользованные переменные, ошибки.
+
+    Пример: kezdocs templates check
+    """
+    from . import render
+
+    reports = render.check_templates(_optional_root(root))
+    for r in reports:
+        mark = "[green]✓[/green]" if r.ok else "[red]✗[/red]"
+        console.print(f"{mark} {r.source.name} ({r.source.origin})")
+        if r.unknown:
+            console.print(f"    [red]неизвестные переменные:[/red] {', '.join(r.unknown)}")
+        if r.unused:
+            console.print(f"    [yellow]не использованы данные:[/yellow] {', '.join(r.unused)}")
+        if r.error:
+            console.print(f"    [red]{r.error}[/red]")
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
+@templates.command("vars")
+@json_option
+@handle_errors
+def templates_vars(as_json) -> None:
+    """Все переменные шаблонов с описанием и примером.
+
+    Пример: kezdocs templates vars
+    """
+    from . import render
+
+    rows = render.variables()
+    if as_json:
+        print_json([{"variable": v, "description": d, "example": e} for v, d, e in rows])
+        return
+    table = Table(title="Переменные шаблонов ({{ переменная }}; «[]» — список для {% for %})")
+    for column in ("Переменная", "Что это", "Пример"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _optional_root(root):
+    """The root when given or found; templates can be listed and checked without one."""
+    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
+        return None
+    return casefolder.open_root(root)
 
 
 @main.command()

@@ -3,8 +3,9 @@
 A pure classifier (`classify`, `document`) over a file's path and its text,
 driven by a rule table (`DEFAULT_RULES`, extended from `настройки.yaml`,
 section «классификация»), and a thin shell (`classify_folder`,
-`extract_text`) that reads the text of PDF and DOCX files. The clerk's
-files are only read, never renamed, moved or changed.
+`read_file`) that opens PDF and DOCX files and reads their text when the
+name does not tell. The clerk's files are only read, never renamed, moved or
+changed.
 
 Order of evidence: the file name, then its folders (innermost first), then
 its text. A keyword matches whole words, case- and ё-insensitively, in
@@ -21,7 +22,6 @@ import difflib
 import io
 import logging
 import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -127,6 +127,10 @@ DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contract", ("договор", "муниципальный контракт", "контракт")),
 )
 
+# Kinds whose ШПИ matters (claim proofs are matched to addresses by it).
+POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
+TRACKED_KINDS = (*POSTAL_KINDS, "lawsuit_sent_proof")
+
 _LETTER = r"[^\W_]"  # a letter or digit: what a word is made of
 _SEP = r"[\s_\-/]*"  # names write spaces as «_» or «-»; «п/п» may be «пп» or «п-п»
 _DATES = (
@@ -199,8 +203,10 @@ def compile_keyword(keyword: str) -> re.Pattern:
         elif ch in " _-/":
             if not out or out[-1] != _SEP:
                 out.append(_SEP)
+        elif ch == "." and last:
+            out.append(f"(?:\\.|(?!{_LETTER}))")
         elif ch == ".":
-            out.append(f"(?:\\.|(?!{_LETTER}))" if last else r"\.?")
+            out += [r"\.?", _SEP]
         else:
             out.append(re.escape(ch))
     if re.match(_LETTER, text[-1]):
@@ -221,8 +227,8 @@ DEFAULT_RULES = Rules(_table(DEFAULT_NAME_WORDS), _table(DEFAULT_TEXT_WORDS))
 
 # --- the pure classifier ------------------------------------------------------------------
 
-def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
-    """(kind, source of the kind) for a file: by its name, its folders, then its text."""
+def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
+    """(kind, "name" or "folder") when the file's name or one of its folders says what it is."""
     parts = nfc(relpath).split("/")
     if parts[0] == GENERATED_DIR:
         parts = parts[1:]
@@ -236,11 +242,27 @@ def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
         for rule in rules.names:
             if rule.position(folded) is not None:
                 return rule.kind, "folder"
+    return None
+
+
+def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
+    """(kind, source of the kind) for a file: by its name, its folders, then its text."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name:
+        return by_name
     head = fold(text[:HEAD])
     found = [(pos, i, r.kind) for i, r in enumerate(rules.texts) if (pos := r.position(head)) is not None]
     if found:
         return min(found)[2], "text"
     return "other", "none"
+
+
+def needs_text(relpath: str, rules: Rules) -> bool:
+    """Reading text is slow: only when the name says nothing, or a postal document's ШПИ is not in its name."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name is None:
+        return True
+    return by_name[0] in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name)
 
 
 def date_in_name(name: str) -> date | None:
@@ -344,19 +366,16 @@ def _words(value, line: int) -> list[tuple[str, int]]:
 
 # --- the shell: reading files ---------------------------------------------------------------
 
-def text_key(entry: FileEntry) -> str:
-    """The cache key of a file's text: a file with the same path, size and mtime has the same text."""
-    return f"{entry.relpath}\0{entry.size}\0{entry.mtime_ns}"
-
-
 def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules,
                     text_cache: dict | None = None) -> tuple[list[Document], list[Problem]]:
     """Classify every file of a case folder; an unreadable file is a problem, never an exception.
 
     `files` come from `casefolder.list_files` (ignored names already left out).
     The card and the package copies are skipped; documents in `Сформировано/`
-    are classified by name only. `text_cache` (key `text_key(entry)`, value
-    {"text", "problem"}) lets a caller skip re-reading unchanged files.
+    are classified by name only. Every PDF and DOCX is opened (a damaged or
+    locked one is reported), but its text is read only when `needs_text`.
+    `text_cache` (key `text_key(entry)`, value {"text", "problem"}) lets a
+    caller skip re-reading unchanged files.
     """
     shown_folder = nfc(Path(folder_path).name)
     documents: list[Document] = []
@@ -366,8 +385,8 @@ def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules,
             continue
         text = ""
         if not entry.relpath.startswith(GENERATED_DIR + "/"):
-            read = _cached_text(Path(folder_path), entry, text_cache)
-            text = read["text"]
+            read = _cached_read(Path(folder_path), entry, needs_text(entry.relpath, rules), text_cache)
+            text = read["text"] or ""
             if read["problem"]:
                 problems.append(Problem(f"{shown_folder}/{entry.relpath}", None, read["problem"]))
         documents.append(document(entry.relpath, text, rules))
@@ -381,15 +400,22 @@ def _is_document(relpath: str) -> bool:
     return not (len(parts) > 2 and parts[0] == GENERATED_DIR and parts[1].startswith(PACKAGE_PREFIX))
 
 
-def _cached_text(folder: Path, entry: FileEntry, cache: dict | None) -> dict:
+def text_key(entry: FileEntry) -> str:
+    """The cache key of a file's text: a file with the same path, size and mtime has the same text."""
+    return f"{entry.relpath}\0{entry.size}\0{entry.mtime_ns}"
+
+
+def _cached_read(folder: Path, entry: FileEntry, want_text: bool, cache: dict | None) -> dict:
+    """{"text": text or None when not read, "problem": message or None}, from the cache when it has enough."""
     key = text_key(entry)
-    if cache is not None and key in cache:
-        return cache[key]
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None and (cached["text"] is not None or not want_text):
+        return cached
     if entry.size == 0:
         result = {"text": "", "problem": "файл пустой (0 байт)"}
     else:
-        text, problem = extract_text(real_path(folder, entry.relpath))
-        result = {"text": text[:MAX_TEXT], "problem": problem}
+        text, problem = read_file(real_path(folder, entry.relpath), want_text)
+        result = {"text": None if text is None else text[:MAX_TEXT], "problem": problem}
     if cache is not None:
         cache[key] = result
     return result
@@ -409,18 +435,19 @@ def real_path(folder: Path, relpath: str) -> Path:
     return current
 
 
-def extract_text(path: Path) -> tuple[str, str | None]:
-    """The text of the first pages of a PDF, a DOCX or a .txt, and a Russian problem or None.
+def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | None]:
+    """Open a PDF or DOCX to see that it is readable; with `want_text`, also its first pages' text.
 
-    Other formats (scans as images, .doc) give no text and no problem: their
-    names have to say what they are.
+    Returns (text, or None when not read; a Russian problem, or None). Other
+    formats (scans as images, .doc) give no text and no problem: their names
+    have to say what they are.
     """
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
-            return _pdf_text(path)
+            return _pdf_text(path, want_text)
         if suffix == ".docx":
-            return _docx_text(path)
+            return _docx_text(path, want_text)
         if suffix == ".txt":
             return path.read_bytes()[: MAX_TEXT * 4].decode("utf-8", errors="replace"), None
     except OSError as exc:
@@ -440,7 +467,7 @@ def _quiet(logger_name: str):
         logger.setLevel(level)
 
 
-def _pdf_text(path: Path) -> tuple[str, str | None]:
+def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
     from pypdf import PdfReader
 
     data = path.read_bytes()
@@ -452,10 +479,12 @@ def _pdf_text(path: Path) -> tuple[str, str | None]:
             pages = reader.pages
             if len(pages) == 0:
                 return "", "в PDF нет ни одной страницы — файл повреждён"
+            if not want_text:
+                return None, None
             text = "\n".join((page.extract_text() or "") for page in list(pages)[:MAX_PAGES])
         except Exception as exc:  # noqa: BLE001 - a damaged file raises anything; it must not stop the scan
             return "", f"PDF повреждён и не читается ({type(exc).__name__}); откройте и пересохраните его"
-    return unicodedata.normalize("NFC", text), None
+    return nfc(text), None
 
 
 def _decrypt(reader) -> bool:
@@ -466,16 +495,20 @@ def _decrypt(reader) -> bool:
         return False
 
 
-def _docx_text(path: Path) -> tuple[str, str | None]:
+def _docx_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
     import zipfile
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    damaged = "файл DOCX повреждён или защищён паролем ({}); откройте и пересохраните его"
     try:
+        if not want_text:
+            with zipfile.ZipFile(path) as z:
+                return (None, None) if "word/document.xml" in z.namelist() else ("", damaged.format("нет текста"))
         doc = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        return "", f"файл DOCX повреждён или защищён паролем ({type(exc).__name__}); откройте и пересохраните его"
+        return "", damaged.format(type(exc).__name__)
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:

@@ -4,7 +4,7 @@ Shell. `check` classifies a case folder and says what its next step still
 needs. `build` writes `Сформировано/Пакет <date>/`: the lawsuit (or the
 court-order application) and its attachments as separately numbered PDF files
 in the order of the attachment list («01 Исковое заявление.pdf», «02 Расчёт
-задолженности и пени.pdf», …), and one merged PDF that opens with an inventory
+задолженности и пени.pdf», then the folder's files in the checklist's order), and one merged PDF that opens with an inventory
 page (опись: number, name, pages) and has a bookmark per attachment.
 
 The calculation is generated afresh (as of `today`), so the sum in the
@@ -23,11 +23,11 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
-from . import intake, requirements, stages
+from . import intake, render, requirements, stages
 from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .errors import KezdocsError
 from .files import write_bytes_atomic
@@ -71,11 +71,11 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
                            + "\n".join(str(p) for p in folder.problems))
     rules, problems = intake.rules_from_settings(root.settings)
     documents, file_problems = intake.classify_folder(folder.path, folder.files, rules)
-    a = stages.assess(folder.case, today, root.calendar, root.settings.thresholds)
+    assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds)
     if step is None:
-        step = requirements.next_step(a.stage, a.route, bool(folder.case.debtor.bank_accounts))
+        step = requirements.next_step(assessment.stage, assessment.route, bool(folder.case.debtor.bank_accounts))
     checklist = requirements.checklist(folder.case, step, documents) if step else None
-    return CheckResult(folder, documents, checklist, [*problems, *file_problems], a)
+    return CheckResult(folder, documents, checklist, [*problems, *file_problems], assessment)
 
 
 # --- build ---------------------------------------------------------------------------------
@@ -100,8 +100,6 @@ class PackageResult:
 
 def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResult:
     """Write the package of the case's court step; refuse when something is missing, unless `force`."""
-    from . import render
-
     result = check(root, ref, today)
     step = _court_step(result)
     case_folder, case = result.folder, result.folder.case
@@ -113,18 +111,21 @@ def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResu
                            + "\n".join(f"  • {m}" for m in checklist.missing)
                            + f"\nСписок: kezdocs check {ref} --step {step}; сформировать всё равно: --force")
     warnings = [str(p) for p in result.problems]
+    office = render.soffice()
+    if office is None:
+        warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
+                        "(установите LibreOffice и повторите kezdocs package)")
     with tempfile.TemporaryDirectory(prefix="kezdocs-package-") as tmp:
         work = Path(tmp)
         calculation = render.generate(root, case_folder, "calculation", today, out=work / "calc")[0]
-        attachments = [Attachment(CALCULATION_TITLE, calculation) if item.key == "calculation"
-                       else Attachment(_title(doc), intake.real_path(case_folder.path, doc.relpath))
-                       for item in checklist.items for doc in _chosen(item, result.documents)]
-        attachments = _unique(attachments)
-        converted = _to_pdf(attachments, work / "att", warnings)
+        attachments = _unique([Attachment(CALCULATION_TITLE, calculation)] + [
+            Attachment(_title(d), intake.real_path(case_folder.path, d.relpath))
+            for item in checklist.items if item.key != "calculation" for d in _chosen(item, result.documents)])
+        _to_pdf(attachments, work / "att", office, warnings)
         lawsuit_docx = render.generate(root, case_folder, step, today, out=work / "main",
                                        attachments=[(a.title, a.pages) for a in attachments])[0]
         lawsuit = Attachment(DOCUMENT_TITLES[step], lawsuit_docx)
-        _to_pdf([lawsuit], work / "main-pdf", warnings if converted else [])
+        _to_pdf([lawsuit], work / "main-pdf", office, warnings)
         everything = [lawsuit, *attachments]
         target = case_folder.path / GENERATED_DIR / PACKAGE_DIR.format(day=today.isoformat())
         files = _write_numbered(everything, target)
@@ -137,13 +138,11 @@ def _court_step(result: CheckResult) -> str:
     """The package is for court: the case's court step, else the one its route suggests."""
     if result.checklist is not None and result.checklist.step in DOCUMENT_TITLES:
         return result.checklist.step
-    return requirements.next_step("decision_taken", result.assessment.route)
+    return requirements.court_step(result.assessment.route)
 
 
 def _chosen(item: requirements.Item, documents: list[intake.Document]) -> list[intake.Document]:
     """The files an item attaches: the clerk's (signed scans) when there are any, else generated ones."""
-    if item.key in ("calculation", "state_duty"):
-        return [] if item.key == "state_duty" else [None]
     by_path = {d.relpath: d for d in documents}
     docs = [by_path[f] for f in item.files if f in by_path]
     own = [d for d in docs if not d.generated]
@@ -164,9 +163,8 @@ def _unique(attachments: list[Attachment]) -> list[Attachment]:
 def _title(doc: intake.Document) -> str:
     """A clerk who named the file said what it is; otherwise the kind says it, with the file name."""
     stem = nfc(doc.stem)
-    if doc.source_of_kind == "name":
-        return stem
-    return f"{doc.label[:1].upper()}{doc.label[1:]} ({stem})"
+    title = stem if doc.source_of_kind == "name" else f"{doc.label} ({stem})"
+    return title[:1].upper() + title[1:]
 
 
 def _heading(case, step: str, today: date) -> str:
@@ -175,38 +173,31 @@ def _heading(case, step: str, today: date) -> str:
 
 # --- conversion ----------------------------------------------------------------------------
 
-def _to_pdf(attachments: list[Attachment], work: Path, warnings: list[str]) -> bool:
-    """Give each attachment a PDF: PDFs as they are, images via fpdf2, office files via one LibreOffice call.
-
-    Returns whether LibreOffice was there; without it office files stay as they are (pdf None).
-    """
-    from . import render
-
+def _to_pdf(attachments: list[Attachment], work: Path, office: str | None, warnings: list[str]) -> None:
+    """Give each attachment a PDF and its page count: PDFs as they are, images via fpdf2, office files
+    via one LibreOffice call (without `office` they keep no PDF and are packaged as they are)."""
     work.mkdir(parents=True, exist_ok=True)
-    office: list[tuple[Attachment, Path]] = []
+    pending: list[tuple[Attachment, Path]] = []
     for n, a in enumerate(attachments):
         suffix = a.source.suffix.lower()
         if suffix == ".pdf":
             a.pdf = a.source
         elif suffix in IMAGE_SUFFIXES:
             a.pdf = _image_pdf(a.source, work / f"{n:03d}.pdf", warnings)
-        elif suffix in OFFICE_SUFFIXES:
+        elif suffix in OFFICE_SUFFIXES and office:
             copy = work / f"{n:03d}{suffix}"  # numbered copies: two «скан.docx» from two folders do not collide
             shutil.copyfile(a.source, copy)
-            office.append((a, copy))
-    available = render.libreoffice_available()
-    if office and not available:
-        warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
-                        "(установите LibreOffice и повторите kezdocs package)")
-    elif office:
-        outputs = {p.stem: p for p in render.convert_to_pdf([c for _, c in office], work / "pdf")}
-        for a, copy in office:
-            a.pdf = outputs.get(copy.stem)
-            if a.pdf is None:
-                warnings.append(f"LibreOffice не преобразовал «{a.source.name}» в PDF: файл упакован как есть")
+            pending.append((a, copy))
+    if pending:
+        try:
+            render.convert_to_pdf([c for _, c in pending], work / "pdf")
+        except KezdocsError as exc:  # what did convert is used; the rest is packaged as it is
+            warnings.append(f"{exc}: такие файлы упакованы как есть")
+        for a, copy in pending:
+            produced = work / "pdf" / f"{copy.stem}.pdf"
+            a.pdf = produced if produced.is_file() else None
     for a in attachments:
         a.pages = _page_count(a, warnings) if a.pdf else None
-    return available
 
 
 def _image_pdf(source: Path, target: Path, warnings: list[str]) -> Path | None:
@@ -288,7 +279,7 @@ def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]
     if missing:
         pdf.set_text_color(170, 0, 0)
         pdf.set_font("roboto", "B", 11)
-        pdf.multi_cell(0, 6, "Пакет сформирован без документов (--force), не хватает:", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, "Пакет сформирован с --force, не хватает документов:", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("roboto", "", 11)
         for m in missing:
             pdf.multi_cell(0, 6, f"• {m}", new_x="LMARGIN", new_y="NEXT")

@@ -41,16 +41,18 @@ def organisation(root: Root, administrator: str | None) -> str:
 
 def build(root: Root, kind: str, when: date | str, administrator: str | None = None) -> Report:
     """The report `kind` (overdue | measures | inventory) on a date, or for a quarter («2026-Q3»)."""
+    if kind == "inventory":
+        try:
+            reports.parse_quarter(when)
+        except ValueError as exc:
+            raise KezdocsError(str(exc)) from None
     folders = [root.load(folder) for folder in root.case_folders()]
     heading = organisation(root, administrator)
     if kind == "overdue":
         return reports.overdue_report(folders, when, heading, administrator)
     if kind == "measures":
         return reports.measures_report(folders, when, heading, administrator)
-    try:
-        return reports.inventory_report(folders, when, root.rates, heading, administrator)
-    except ValueError as exc:
-        raise KezdocsError(str(exc)) from None
+    return reports.inventory_report(folders, when, root.rates, heading, administrator)
 
 
 def write(root: Root, kind: str, when: date | str, administrator: str | None = None, fmt: str = "xlsx",

@@ -253,18 +253,18 @@ def measures_report(folders: Iterable[Loaded], day: date, organisation: str, adm
 
 INVENTORY_COLUMNS = (
     Column("Номер дела", width=12),
-    Column("Должник", width=30),
-    Column("ИНН", width=14),
-    Column("Код бюджетной классификации", width=23),
-    Column("Основание", width=26),
+    Column("Должник", width=20),
+    Column("ИНН", width=13),
+    Column("Код бюджетной классификации", width=22),
+    Column("Основание", width=18),
     Column("Начислено, рублей", "money", 15, "sum"),
     Column("Оплачено, рублей", "money", 15, "sum"),
     Column("Остаток задолженности, рублей", "money", 15, "sum"),
     Column("В том числе просроченная, рублей", "money", 15, "sum"),
     Column("Пени (проценты) на конец квартала, рублей", "money", 15, "sum"),
     Column("Просрочена с", "date", 12),
-    Column("Оценка", width=14),
-    Column("Основания оценки", width=60),
+    Column("Оценка", width=12),
+    Column("Основания оценки", width=32),
 )
 INVENTORY_NOTES = (
     "Начислено — все начисления по карточке дела; оплачено — платежи по конец квартала, зачтённые в начисления "

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .intake import POSTAL_KINDS
 from .model import Address, Case, DebtorType
 
 STEPS: dict[str, str] = {
@@ -32,7 +33,6 @@ STEPS: dict[str, str] = {
 GENERAL, ARBITRATION = "general", "arbitration"
 
 BASIS_KINDS = ("contract", "amendment", "act_invoice", "reconciliation")
-POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
 ENFORCEMENT_KINDS = ("writ", "court_order")  # a court order is itself an enforcement document
 _WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
 
@@ -92,7 +92,7 @@ def next_step(stage: str, route: str | None = None, bank_accounts: bool = False)
     if stage in _CLAIM_STAGES:
         return "claim"
     if stage in _COURT_STAGES:
-        return "court-order" if route and "судебного приказа" in route else "lawsuit"
+        return court_step(route)
     if stage == "court_order_cancelled":
         return "lawsuit"
     if stage == "writ_received":
@@ -100,6 +100,11 @@ def next_step(stage: str, route: str | None = None, bank_accounts: bool = False)
     if stage in _BAILIFF_STAGES:
         return "bailiffs"
     return None
+
+
+def court_step(route: str | None) -> str:
+    """A court order when the route hint (`stages.route_hint`) names one, else a lawsuit."""
+    return "court-order" if route and "судебного приказа" in route else "lawsuit"
 
 
 def for_assessment(case: Case, assessment, documents) -> Checklist | None:

@@ -7,19 +7,26 @@ record without its card being read again.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+from . import intake, requirements, stages
 from . import penalty as penalty_mod
-from . import stages
 from .casefolder import CaseFolder, Root, fingerprint, list_files, nfc
 from .index import Index
 from .model import Problem
 from .money import as_text
 
 RECORD_VERSION = 1
+PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
+CHUNK = 50  # cases per task sent to a worker
+WORKERS_ENV = "KEZDOCS_WORKERS"  # how many processes a large scan uses (default: one per core; 1 = none)
 
 
 @dataclass
@@ -80,8 +87,6 @@ def _money_stage(entry: Entry, env: Env) -> None:
 
 
 def _documents_stage(entry: Entry, env: Env) -> None:
-    from . import intake, requirements
-
     cf = entry.folder
     documents, problems = intake.classify_folder(cf.path, cf.files, intake.rules_for(env.root.settings))
     entry.problems.extend(problems)
@@ -93,7 +98,7 @@ def _documents_stage(entry: Entry, env: Env) -> None:
     entry.record["missing"] = [item.item for item in checklist.items if not item.present] if checklist else []
 
 
-PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _stage_stage, _money_stage)  # TODO documents
+PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _stage_stage, _money_stage, _documents_stage)
 
 
 def build_record(folder: CaseFolder, env: Env) -> dict:
@@ -119,21 +124,67 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
     """Bring the index up to date and return the records of the cases, in folder order.
 
     `full` re-reads every card (reindex); `only` limits the work to some folders
-    (the watcher); folders that vanished are dropped from the index.
+    (the watcher); folders that vanished are dropped from the index. Many cards
+    to read (a first scan, a reindex) are read by one process per core.
     """
     index = Index(root.path)
     folders = {nfc(f.name): f for f in root.case_folders()}
     wanted = set(folders) if only is None else {nfc(Path(f).name) for f in only}
+    done = 0
     with index.writing() as records:
         for gone in [name for name in records if name not in folders]:
             del records[gone]
-        for number, (name, folder) in enumerate(folders.items(), 1):
+        stale = []
+        for name, folder in folders.items():
             if name in wanted and (full or not _fresh(records.get(name), folder, today)):
-                records[name] = build_record(root.load(folder), Env(root, today))
+                stale.append(folder)
+            elif progress:
+                done += 1
+                progress(done, len(folders))
+        for name, record in _build_records(root, stale, today):
+            records[name] = record
             if progress:
-                progress(number, len(folders))
+                done += 1
+                progress(done, len(folders))
         result = [records[name] for name in folders if name in records]
     return ScanResult(result, [*index.warnings, *(str(p) for p in root.root_problems)])
+
+
+def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, dict]]:
+    """(folder name, record) for each folder, in order; in worker processes when there are many."""
+    workers = _workers()
+    if len(folders) < PARALLEL_MIN or workers < 2:
+        env = Env(root, today)
+        for folder in folders:
+            yield nfc(folder.name), build_record(root.load(folder), env)
+        return
+    chunks = [folders[i:i + CHUNK] for i in range(0, len(folders), CHUNK)]
+    # spawn, not fork: the caller may be the watcher, whose threads a fork would copy mid-step.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_open_worker_root, initargs=(str(root.path),)) as pool:
+        for built in pool.map(_build_chunk, chunks, repeat(today)):
+            yield from built
+
+
+def _workers() -> int:
+    try:
+        return max(1, int(os.environ.get(WORKERS_ENV, "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+_worker_root: Root | None = None
+
+
+def _open_worker_root(path: str) -> None:
+    """In a worker: open the root once (settings, calendar and rates are read once per worker)."""
+    global _worker_root
+    _worker_root = Root(Path(path))
+
+
+def _build_chunk(folders: list[Path], today: date) -> list[tuple[str, dict]]:
+    env = Env(_worker_root, today)
+    return [(nfc(folder.name), build_record(_worker_root.load(folder), env)) for folder in folders]
 
 
 def _fresh(record: dict | None, folder: Path, today: date) -> bool:

@@ -1,4 +1,5 @@
-"""Build the DOCX templates of the reports: `report_overdue.docx`, `report_measures.docx`, `report_inventory.docx`.
+"""Build the DOCX templates of the reports (`report_overdue.docx`, `report_measures.docx`,
+`report_inventory.docx`) and the debtor registry template (`kezdocs/data/реестр_шаблон.xlsx`).
 
 Run from the repository root: `.venv/bin/python -m templates.build_reports`.
 The column titles come from `kezdocs.reports`, so a template never disagrees
@@ -19,9 +20,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from kezdocs import registry
 from kezdocs.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
 
 HERE = Path(__file__).resolve().parent
+REGISTRY_TEMPLATE = HERE.parent / "kezdocs" / "data" / registry.TEMPLATE_FILE
 TEMPLATES = {
     "report_overdue.docx": OVERDUE_COLUMNS,
     "report_measures.docx": MEASURES_COLUMNS,
@@ -39,6 +42,11 @@ def build(folder: Path = HERE) -> list[Path]:
         template(columns).save(path)
         written.append(path)
     return written
+
+
+def build_registry_template(path: Path = REGISTRY_TEMPLATE) -> Path:
+    path.write_bytes(registry.build_template())
+    return path
 
 
 def template(columns: tuple[Column, ...]) -> Document:
@@ -79,12 +87,15 @@ def _table(doc: Document, columns: tuple[Column, ...]) -> None:
     table = doc.add_table(rows=6, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     usable = PAGE_WIDTH - 2 * MARGIN
     total_width = sum(c.width for c in columns)
     header, numbers, loop_start, data, loop_end, totals = table.rows
     for i, column in enumerate(columns):
+        width = int(usable * column.width / total_width)
+        table.columns[i].width = width  # the grid, which LibreOffice and Word lay out by
         for row in table.rows:
-            row.cells[i].width = int(usable * column.width / total_width)
+            row.cells[i].width = width
         _cell(header.cells[i], column.title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
         _cell(numbers.cells[i], str(i + 1), WD_ALIGN_PARAGRAPH.CENTER)
         _cell(data.cells[i], f"{{{{ row[{i}] }}}}", ALIGN[column.kind])
@@ -112,5 +123,5 @@ def _paragraph(doc: Document, text: str, align=WD_ALIGN_PARAGRAPH.LEFT, size: in
 
 
 if __name__ == "__main__":
-    for written in build():
+    for written in [*build(), build_registry_template()]:
         print(f"записан шаблон: {written}")
