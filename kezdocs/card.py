@@ -80,7 +80,7 @@ YES = {"да", "yes", "true", "1"}
 NO = {"нет", "no", "false", "0"}
 PERSON_ADDRESS_KINDS = ("регистрации", "фактический")
 INCOME_GROUPS = ("111", "113", "114", "116", "117")
-EVENT_CODES = {name: code for code, name in EVENTS.items()}
+EVENT_CODES = {name.lower(): code for code, name in EVENTS.items()}  # the clerk may write «фссп»
 RESULT_CODES = {name: code for code, name in JUDGMENT_RESULTS.items()}
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from . import card as card_mod
-from .casefolder import Root, open_root
+from .card import EVENT_CODES
+from .casefolder import Root
 from .errors import KezdocsError
 from .files import write_text_atomic
 from .model import EVENTS, JUDGMENT_RESULTS
@@ -109,8 +110,8 @@ def _event_name(event: str) -> str:
     lowered = event.strip().lower()
     if lowered in EVENTS:
         return EVENTS[lowered]
-    if lowered in EVENTS.values():
-        return lowered
+    if lowered in EVENT_CODES:
+        return EVENTS[EVENT_CODES[lowered]]
     raise KezdocsError(f"неизвестное событие «{event}». Допустимые: {', '.join(EVENTS.values())}, платеж")
 
 
@@ -135,5 +136,3 @@ def public_record(record: dict) -> dict:
 def rub(text: str | None) -> str:
     return format_rub(Decimal(text)) if text is not None else "—"
 
-
-__all__ = ["init_root", "new_case", "record_entry", "status", "reindex", "public_record", "open_root"]

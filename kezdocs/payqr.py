@@ -3,7 +3,8 @@
 Pure: the payment string is built from the payment details, and the PNG is
 made in memory by segno. The string is «ST00012» (format 0001, encoding 2 =
 UTF-8) followed by «|Key=Value» pairs; a value may not contain «|», so any is
-replaced by «/», and values are cut to the lengths the standard allows.
+replaced by «/», and values are cut (at a word boundary) to the lengths the
+standard allows.
 """
 from __future__ import annotations
 
@@ -37,8 +38,12 @@ def payment_string(details: PaymentDetails, kbk: str, amount: Decimal, purpose: 
 
 
 def _clean(value: str, limit: int) -> str:
+    """One line without «|», cut to the limit at a word boundary (the bank is known by its БИК anyway)."""
     text = " ".join(str(value).replace("|", "/").split())
-    return text[:limit].rstrip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut.rsplit(" ", 1)[0] if text[limit] != " " and " " in cut else cut).rstrip()
 
 
 def qr_png(text: str, scale: int = 4) -> bytes:

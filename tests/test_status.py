@@ -147,3 +147,12 @@ def test_garbage_card_and_bad_settings_are_reported_not_raised(tmp_path):
     data = json.loads(result.stdout)
     assert data[0]["stage"] == "card_error" and data[0]["problems"][0]["file"] == "дело-1/дело.yaml"
     assert "настройки.yaml:1: настройки должны быть набором полей" in result.stderr
+
+
+def test_record_event_with_capitals_in_its_name(root):
+    result = run("record", "--root", root, "2026-006", "направлен в фссп", "--date", "24.11.2026")
+    assert result.exit_code == 0, result.output
+    text = (root / "2026-006 ООО Вектор" / "дело.yaml").read_text(encoding="utf-8")
+    assert "событие: направлен в ФССП" in text
+    result, data = status_json(root, "2026-006")
+    assert data[0]["stage"] == "at_bailiffs"

@@ -1,0 +1,370 @@
+"""`make bench`: kezdocs at municipal scale, each figure beside a floor measured in the same run.
+
+    python bench/run.py                      # sizes 1000,10000; generate and watch on 1000 cases
+    python bench/run.py --sizes 1000 --drops 20
+    python bench/run.py --only scan          # scan | generate | watch (comma-separated)
+
+Roots are made by `bench/make_root.py` under `bench/roots/` (gitignored).
+Each measurement runs in a fresh process (`--probe`), as a clerk's command
+would; the page cache is warm (the root was just written), so «cold» means
+«no index», not «nothing in memory». Prints a table and writes
+`bench/results.md`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import make_root  # noqa: E402
+
+TODAY = "2026-11-24"
+RESULTS = HERE / "results.md"
+
+# Targets (seconds unless said otherwise).
+COLD_10K = 60.0
+RESCAN_10K = 2.0
+CHANGE = 0.2
+GENERATE_RATIO = 1.5
+GENERATE_MEMORY_MB = 500
+WATCH_MARGIN = 1.0
+
+
+# --- probes: each runs in its own process and prints one JSON object -------------------------------
+
+def probe_cold(root: Path, today: date) -> dict:
+    from kezdocs.casefolder import open_root
+    from kezdocs.scan import scan
+
+    started = time.perf_counter()
+    result = scan(open_root(root), today)
+    return {"seconds": time.perf_counter() - started, "records": len(result.records)}
+
+
+def probe_rescan(root: Path, today: date) -> dict:
+    """An unchanged root: every card must be taken from the index, none parsed."""
+    from kezdocs import casefolder
+    from kezdocs.scan import scan
+
+    parsed = []
+    real = casefolder.parse_card
+    casefolder.parse_card = lambda *a, **k: parsed.append(1) or real(*a, **k)
+    started = time.perf_counter()
+    result = scan(casefolder.open_root(root), today)
+    return {"seconds": time.perf_counter() - started, "records": len(result.records), "parsed": len(parsed)}
+
+
+def probe_change(root: Path, today: date, rounds: int = 7) -> dict:
+    """A long-running process (the watcher's way): one file dropped into one case, that case re-indexed."""
+    from kezdocs.casefolder import open_root
+    from kezdocs.pdftext import text_pdf
+    from kezdocs.scan import scan
+
+    opened = open_root(root)
+    scan(opened, today)
+    folders = opened.case_folders()
+    pdf = text_pdf([["Платёжное поручение № 1", "Назначение платежа: арендная плата"]])
+    times, written = [], []
+    for n in range(rounds):
+        folder = folders[(n * 7919) % len(folders)]
+        (folder / f"платёжное поручение bench {n}.pdf").write_bytes(pdf)
+        before = _wchar()
+        started = time.perf_counter()
+        result = scan(opened, today, only=[folder])
+        times.append(time.perf_counter() - started)
+        written.append(_wchar() - before)
+        assert any(r["folder"] == folder.name for r in result.records)
+    return {"times": times, "written": written, "index_bytes": _index_bytes(root)}
+
+
+def probe_floor_render(root: Path, today: date, refs: list[str]) -> dict:
+    """Bare docxtpl in one process: the claim template, the same contexts, the same cases."""
+    import io
+
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from kezdocs import documents, payqr, render
+    from kezdocs.casefolder import open_root
+
+    opened = open_root(root)
+    kind = documents.KINDS["claim"]
+    jobs = []
+    for ref in refs:
+        folder = opened.find(ref)
+        facts = render.facts_for(opened, folder, kind, today)
+        for doc in documents.build(kind, facts):
+            jobs.append((render.find_template(opened, doc.template).path, doc.context))
+    started = time.perf_counter()
+    for path, context in jobs:
+        tpl = DocxTemplate(str(path))
+        data = dict(context)
+        if "qr" in data:
+            data["qr"] = InlineImage(tpl, io.BytesIO(payqr.qr_png(data["qr"])), width=Mm(render.QR_WIDTH_MM))
+        tpl.render(data, autoescape=True)
+        tpl.save(io.BytesIO())
+    return {"seconds": time.perf_counter() - started, "docs": len(jobs)}
+
+
+def _wchar() -> int:
+    """Bytes this process has written so far (Linux /proc/self/io), 0 where unknown."""
+    try:
+        for line in Path("/proc/self/io").read_text().splitlines():
+            if line.startswith("wchar:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _index_bytes(root: Path) -> int:
+    own = root / ".kezdocs"
+    return sum(p.stat().st_size for p in [own / "index.json", *own.glob("index/*.json")] if p.exists())
+
+
+PROBES = {"cold": probe_cold, "rescan": probe_rescan, "change": probe_change, "floor-render": probe_floor_render}
+
+
+def run_probe(name: str, root: Path, *extra: str, env: dict | None = None) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--probe", name, str(root), TODAY, *extra], capture_output=True,
+                         text=True, env={**os.environ, **(env or {})}, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"probe {name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- floors measured in this run ---------------------------------------------------------------------
+
+def floor_walk(root: Path) -> float:
+    """os.scandir + stat of every entry under the root: what any scan must at least do."""
+    started = time.perf_counter()
+    stack = [str(root)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                entry.stat(follow_symlinks=False)
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+    return time.perf_counter() - started
+
+
+# --- the benchmarks --------------------------------------------------------------------------------------
+
+def bench_scan(size: int, rows: list, notes: list) -> None:
+    root = make_root.ROOTS / str(size)
+    started = time.perf_counter()
+    make_root.make_root(root, size, date.fromisoformat(TODAY))
+    files, total = make_root.count_files(root)
+    notes.append(f"корень {size}: {files} файлов, {total / 1e6:.0f} МБ, создан за {time.perf_counter() - started:.1f} с")
+    floor = min(floor_walk(root) for _ in range(3))
+    cold = run_probe("cold", root)
+    per_case = 1000 * cold["seconds"] / size
+    target = COLD_10K * size / 10_000
+    rows.append((f"холодное сканирование, {size} дел", f"{cold['seconds']:.1f} с ({per_case:.1f} мс/дело)",
+                 f"{floor:.2f} с", f"×{cold['seconds'] / floor:.0f}", f"< {target:g} с", cold["seconds"] < target))
+    rescan = run_probe("rescan", root)
+    target = RESCAN_10K * size / 10_000
+    rows.append((f"повторное сканирование без изменений, {size} дел",
+                 f"{rescan['seconds']:.2f} с, карточек прочитано: {rescan['parsed']}", f"{floor:.2f} с",
+                 f"×{rescan['seconds'] / floor:.1f}", f"< {target:g} с, 0 карточек",
+                 rescan["seconds"] < target and rescan["parsed"] == 0))
+    change = run_probe("change", root)
+    median, worst = statistics.median(change["times"]), max(change["times"])
+    rows.append((f"одно дело изменилось, {size} дел (процесс уже работает)",
+                 f"медиана {median * 1000:.0f} мс, макс. {worst * 1000:.0f} мс; записано "
+                 f"{statistics.median(change['written']) / 1e3:.0f} КБ из {change['index_bytes'] / 1e6:.1f} МБ индекса",
+                 "—", "—", f"< {CHANGE * 1000:g} мс", worst < CHANGE))
+
+
+def bench_generate(size: int, rows: list, notes: list) -> None:
+    root = make_root.ROOTS / str(size)
+    if not root.exists():
+        make_root.make_root(root, size, date.fromisoformat(TODAY))
+    shutil.rmtree(root / ".kezdocs", ignore_errors=True)
+    run_probe("cold", root)  # the index exists, as it would
+    for generated in root.glob("*/Сформировано"):
+        shutil.rmtree(generated)
+    peak = PeakRss()
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.Popen([sys.executable, "-m", "kezdocs", "generate", "--all", "claim", "--root", str(root),
+                             "--today", TODAY, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stdout, stderr = peak.follow(proc)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"generate failed:\n{stderr[-3000:]}")
+    data = json.loads(stdout)
+    docs = sum(len(item["files"]) for item in data["written"])
+    refs = [item["case"] for item in data["written"]]
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    floor = run_probe("floor-render", root, json.dumps(refs))
+    ours_rate, floor_rate = docs / wall, floor["docs"] / floor["seconds"]
+    notes.append(f"generate --all claim: {docs} документов по {len(refs)} делам из {size}, пропущено "
+                 f"{len(data['skipped'])}; процессор {cpu:.1f} с за {wall:.1f} с — занято ядер {cpu / wall:.1f}")
+    rows.append((f"generate --all claim, {size} дел", f"{ours_rate:.1f} док/с ({docs} док. за {wall:.1f} с)",
+                 f"{floor_rate:.1f} док/с (docxtpl, 1 процесс)", f"×{ours_rate / floor_rate:.2f}",
+                 f"≥ ×{GENERATE_RATIO}", ours_rate / floor_rate >= GENERATE_RATIO))
+    largest = after.ru_maxrss / 1024
+    rows.append((f"generate --all claim: пиковая память", f"{peak.mb:.0f} МБ все процессы вместе, "
+                 f"{largest:.0f} МБ самый большой", "—", "—", f"< {GENERATE_MEMORY_MB} МБ", peak.mb < GENERATE_MEMORY_MB))
+
+
+class PeakRss:
+    """The largest sum of RSS over a process and its descendants, sampled every 50 ms."""
+
+    def __init__(self):
+        self.mb = 0.0
+
+    def follow(self, proc: subprocess.Popen) -> tuple[str, str]:
+        import threading
+
+        box = {}
+        reader = threading.Thread(target=lambda: box.update(zip(("out", "err"), proc.communicate())))
+        reader.start()
+        while reader.is_alive():
+            self.mb = max(self.mb, _tree_rss(proc.pid) / 1e6)
+            time.sleep(0.05)
+        reader.join()
+        return box["out"], box["err"]
+
+
+def _tree_rss(pid: int) -> int:
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += rss.get(current, 0)
+        stack.extend(children.get(current, []))
+    return total
+
+
+def bench_watch(size: int, drops: int, rows: list, notes: list) -> None:
+    """Files dropped into case folders of a running `kezdocs watch`: time until СТАТУС.txt is rewritten."""
+    from kezdocs.pdftext import text_pdf
+    from kezdocs.watcher import LOG_NAME, WatchSettings
+
+    root = make_root.ROOTS / str(size)
+    if not root.exists():
+        make_root.make_root(root, size, date.fromisoformat(TODAY))
+    delay = WatchSettings().delay
+    log = root / ".kezdocs" / LOG_NAME
+    proc = subprocess.Popen([sys.executable, "-m", "kezdocs", "watch", "--root", str(root), "--today", TODAY],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        started = time.perf_counter()
+        while "начальная проверка" not in (log.read_text(encoding="utf-8") if log.exists() else ""):
+            if proc.poll() is not None or time.perf_counter() - started > 600:
+                raise RuntimeError(f"watch did not start:\n{proc.stderr.read()[-3000:]}")
+            time.sleep(0.2)
+        notes.append(f"watch: начальная проверка {size} дел за {time.perf_counter() - started:.1f} с")
+        folders = sorted(p for p in root.iterdir() if (p / "дело.yaml").is_file())
+        pdf = text_pdf([["Платёжное поручение № 5", "Назначение платежа: аренда"]])
+        latencies = []
+        for n in range(drops):
+            folder = folders[(n * 131) % len(folders)]
+            status = folder / "СТАТУС.txt"
+            before = status.read_bytes() if status.exists() else b""
+            with open(folder / f"платёжное поручение watch {n}.pdf", "wb") as handle:
+                handle.write(pdf)
+            closed = time.perf_counter()
+            while (status.read_bytes() if status.exists() else b"") == before:
+                if time.perf_counter() - closed > 60:
+                    raise RuntimeError(f"СТАТУС.txt of {folder.name} not rewritten within 60 s")
+                time.sleep(0.01)
+            latencies.append(time.perf_counter() - closed)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    median, worst = statistics.median(latencies), max(latencies)
+    rows.append((f"watch: файл → СТАТУС.txt, {drops} файлов, {size} дел",
+                 f"медиана {median:.2f} с, макс. {worst:.2f} с", f"задержка {delay:g} с", "—",
+                 f"медиана < {delay + WATCH_MARGIN:g} с", median < delay + WATCH_MARGIN))
+
+
+# --- report ----------------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "?")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return (f"{os.cpu_count()} ядра (nproc), {cpu}, память {mem / 1024 / 1024:.0f} ГБ, "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+HEADER = ("измерение", "результат", "нижняя граница (тот же прогон)", "отношение", "цель", "")
+
+
+def table(rows: list) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for *cells, ok in rows:
+        lines.append("| " + " | ".join(cells) + f" | {'да' if ok else 'НЕТ'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="kezdocs benchmarks")
+    parser.add_argument("--sizes", default="1000,10000", help="root sizes for the scan benchmarks")
+    parser.add_argument("--generate-size", type=int, default=1000)
+    parser.add_argument("--watch-size", type=int, default=1000)
+    parser.add_argument("--drops", type=int, default=50)
+    parser.add_argument("--only", default="scan,generate,watch")
+    parser.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.probe:
+        name, root, today, *extra = args.probe
+        print(json.dumps(PROBES[name](Path(root), date.fromisoformat(today), *map(json.loads, extra))))
+        return
+    started = time.perf_counter()
+    rows: list = []
+    notes: list[str] = []
+    parts = set(args.only.split(","))
+    if "scan" in parts:
+        for size in (int(s) for s in args.sizes.split(",")):
+            bench_scan(size, rows, notes)
+            print(table(rows), flush=True)
+    if "generate" in parts:
+        bench_generate(args.generate_size, rows, notes)
+    if "watch" in parts:
+        bench_watch(args.watch_size, args.drops, rows, notes)
+    report = table(rows)
+    print()
+    print(report)
+    for note in notes:
+        print(f"- {note}")
+    when = datetime.now().strftime("%d.%m.%Y %H:%M")
+    RESULTS.write_text(
+        f"# kezdocs: результаты `make bench`\n\nПрогон {when}, {time.perf_counter() - started:.0f} с. "
+        f"Машина: {machine()}.\n\n{report}\n\n" + "".join(f"- {n}\n" for n in notes)
+        + "\nКорни — `bench/make_root.py` (карточки демо, 5–10 файлов на дело, PDF с текстом); "
+          "каждое измерение — отдельный процесс, кэш страниц тёплый.\n", encoding="utf-8")
+    print(f"\nзаписано: {RESULTS}")
+    if not all(row[-1] for row in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
