@@ -29,6 +29,7 @@ from kezdocs.pdftext import text_pdf  # noqa: E402
 from kezdocs.settings import SETTINGS_NAME  # noqa: E402
 
 ROOTS = Path(__file__).resolve().parent / "roots"
+OVERDUE_TEMPLATES = ("2026-001", "2026-002", "2026-003", "2026-004")  # past-due charges: without events, a claim is due
 BROKEN = "2026-009 Ошибка в карточке"
 
 # Documents a clerk adds beyond the demo's: (name pattern, pages). Names classify them; the text agrees.
@@ -70,17 +71,25 @@ def case_card(template: str, number: str, i: int) -> str:
     return re.sub(r"^(  фамилия: )(.*)$", lambda m: f"{m.group(1)}{m.group(2)}-{i}", text, count=1, flags=re.M)
 
 
-def make_root(target: Path, size: int, today: date) -> Path:
-    """Write a root of `size` cases into `target` (replacing it)."""
+def without_events(card: str) -> str:
+    """A card with its «события» dropped: every charge past due becomes a debt awaiting its claim."""
+    return re.sub(r"^события:\n(?:  - .*\n)*", "", card, flags=re.M)
+
+
+def make_root(target: Path, size: int, today: date, overdue: bool = False) -> Path:
+    """Write a root of `size` cases into `target` (replacing it); `overdue`: every case needs a claim now."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     (target / SETTINGS_NAME).write_text(settings_template(), encoding="utf-8")
     templates = demo._cases(today)
     good = [name for name in templates if name != BROKEN]
+    if overdue:
+        good = [name for name in good if name.split(" ", 1)[0] in OVERDUE_TEMPLATES]
+        templates = {name: (without_events(card), files) for name, (card, files) in templates.items()}
     pool = pdf_pool()
     for i in range(size):
-        source = BROKEN if i % 100 == 99 else good[i % len(good)]
+        source = BROKEN if i % 100 == 99 and not overdue else good[i % len(good)]
         card, files = templates[source]
         number = f"Б-{i:05d}"
         folder = target / f"{number} {source.split(' ', 1)[1]} {i}"
@@ -117,10 +126,11 @@ def main() -> None:
     parser.add_argument("size", type=int)
     parser.add_argument("--out", type=Path, default=None, help="root folder (default bench/roots/SIZE)")
     parser.add_argument("--today", default=None, help="YYYY-MM-DD the stages are written for")
+    parser.add_argument("--overdue", action="store_true", help="every case overdue, awaiting its claim")
     args = parser.parse_args()
     today = date.fromisoformat(args.today) if args.today else date.today()
     started = time.perf_counter()
-    root = make_root(args.out or ROOTS / str(args.size), args.size, today)
+    root = make_root(args.out or ROOTS / str(args.size), args.size, today, args.overdue)
     files, total = count_files(root)
     print(f"{root}: {args.size} дел, {files} файлов, {total / 1e6:.0f} МБ за {time.perf_counter() - started:.1f} с")
 

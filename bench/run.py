@@ -189,10 +189,8 @@ def bench_scan(size: int, rows: list, notes: list) -> None:
 
 
 def bench_generate(size: int, rows: list, notes: list) -> None:
-    root = make_root.ROOTS / str(size)
-    if not root.exists():
-        make_root.make_root(root, size, date.fromisoformat(TODAY))
-    shutil.rmtree(root / ".kezdocs", ignore_errors=True)
+    root = make_root.ROOTS / f"{size}-overdue"
+    make_root.make_root(root, size, date.fromisoformat(TODAY), overdue=True)  # every case needs its claim today
     run_probe("cold", root)  # the index exists, as it would
     for generated in root.glob("*/Сформировано"):
         shutil.rmtree(generated)

@@ -5,6 +5,7 @@ Russian message; `--debug` shows the traceback instead.
 """
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -51,6 +52,11 @@ def handle_errors(func):
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
+        except OSError as exc:  # a full disk, a read-only share, no rights: the user's to fix, not a bug
+            if debug:
+                traceback.print_exc()
+            err_console.print(f"[red]Ошибка:[/red] {os_error_text(exc)}")
+            sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the user never sees a traceback
             if debug:
                 traceback.print_exc()
@@ -60,6 +66,18 @@ def handle_errors(func):
             sys.exit(3)
 
     return wrapper
+
+
+OS_ERRORS = {errno.ENOSPC: "нет места на диске", errno.EDQUOT: "превышена квота на диске",
+             errno.EROFS: "диск или папка только для чтения", errno.EACCES: "нет прав на этот файл или папку",
+             errno.EPERM: "нет прав на этот файл или папку"}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An operating-system error in Russian, with the file it concerns; nothing was half-written (files.py)."""
+    reason = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"не удалось записать или прочитать файл{where}: {reason}; исправьте это и повторите команду"
 
 
 root_option = click.option("--root", "root", type=click.Path(path_type=Path), default=None,
@@ -772,6 +790,7 @@ def demo(root, today) -> None:
     root_path = Path(root or "casefiles")
     day = parse_today(today)
     demo_mod.build(root_path, day)
-    result = cases.status(casefolder.open_root(root_path), day, None)
+    opened = casefolder.open_root(root_path)
+    result = cases.status(opened, day, None)
     print_status_table(result.records)
-    demo_mod.after_scan(casefolder.open_root(root_path), day, console)
+    demo_mod.after_scan(opened, day, result.records, console)

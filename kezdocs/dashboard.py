@@ -17,7 +17,6 @@ editors and the watcher see no needless change.
 from __future__ import annotations
 
 import html
-import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import stages
-from .casefolder import GENERATED_DIR, STATUS_FILE, Root, is_ignored, nfc
+from .casefolder import GENERATED_DIR, STATUS_FILE, Root, nfc
 from .files import write_text_if_changed
 from .money import format_rub
 from .workdays import Calendar
@@ -99,8 +98,10 @@ def _deadline_line(d: dict) -> str:
 
 
 def _document_line(d: dict) -> str:
+    from .intake import KINDS
+
     kind = d.get("kind")
-    return f"{d['path']} — {kind}" if kind else d["path"]
+    return f"{d['path']} — {KINDS.get(kind, kind)}" if kind else d["path"]
 
 
 # --- Сводка.html ---------------------------------------------------------------------------------
@@ -115,21 +116,17 @@ class Column:
 COLUMNS = (Column("case", "Дело"), Column("debtor", "Должник"), Column("officer", "Ответственный"),
            Column("stage", "Стадия"), Column("action", "Следующее действие"), Column("deadline", "Срок"),
            Column("debt", "Долг, руб.", True), Column("penalty", "Пени, руб.", True),
-           Column("missing", "Не хватает"), Column("documents", "Сформировано"), Column("problems", "Замечания", True))
+           Column("missing", "Не хватает"), Column("documents", "Документы", True), Column("generated", "Сформировано", True),
+           Column("problems", "Замечания", True))
 
 FILTERS = (("officer", "Ответственный"), ("stage", "Стадия"), ("administrator", "Администратор"))
 
 
-def summary_html(records: list[dict], today: date, calendar: Calendar, generated: dict[str, list[str]] | None = None,
-                 title: str = "Дела о взыскании задолженности") -> str:
-    """The whole `Сводка.html`: every value escaped, links relative to the root (the page lives there).
-
-    `generated` maps a case folder to the paths (relative to it) of the documents kezdocs made for it.
-    """
-    generated = generated or {}
+def summary_html(records: list[dict], today: date, calendar: Calendar, title: str = "Дела о взыскании задолженности") -> str:
+    """The whole `Сводка.html`: every value escaped, links relative to the root (the page lives there)."""
     soon = calendar.add_working_days(today, SOON_WORKING_DAYS)
     e = html.escape
-    rows = "\n".join(_row(r, today, soon, generated.get(r["folder"], [])) for r in records)
+    rows = "\n".join(_row(r, today, soon) for r in records)
     heads = "".join(f'<th data-key="{c.key}" data-type="{"num" if c.numeric else "text"}" tabindex="0">{e(c.title)}</th>'
                     for c in COLUMNS)
     return f"""<!DOCTYPE html>
@@ -170,12 +167,15 @@ def _href(*parts: str) -> str:
     return "/".join(quote(p) for p in parts)
 
 
-def _row(r: dict, today: date, soon: date, generated: list[str]) -> str:
+def _row(r: dict, today: date, soon: date) -> str:
     e = html.escape
     deadline_class = ""
     if r.get("deadline"):
         deadline_class = "missed" if _missed(r, today) else ("soon" if date.fromisoformat(r["deadline"]) <= soon else "")
     problems = r.get("problems") or []
+    documents = r.get("documents") or []
+    clerks = [d for d in documents if not d["path"].startswith(GENERATED_DIR + "/")]
+    generated = [d for d in documents if d["path"].startswith(GENERATED_DIR + "/")]
     cells = {
         "case": (r["case"], f'<a href="{e(_href(r["folder"]))}/">{e(r["case"])}</a>'),
         "debtor": (r.get("debtor") or "", e(r.get("debtor") or "—")
@@ -187,9 +187,8 @@ def _row(r: dict, today: date, soon: date, generated: list[str]) -> str:
         "debt": (r.get("debt") or "", e(format_rub(Decimal(r["debt"]))) if r.get("debt") is not None else "—"),
         "penalty": (r.get("penalty") or "", e(format_rub(Decimal(r["penalty"]))) if r.get("penalty") is not None else "—"),
         "missing": (str(len(r.get("missing") or [])), _list(r.get("missing") or [])),
-        "documents": (str(len(generated)),
-                      _list([f'<a href="{e(_href(r["folder"], *p.split("/")))}">{e(p.split("/")[-1])}</a>' for p in generated],
-                            escape=False)),
+        "documents": (str(len(clerks)), _documents(r["folder"], clerks, collapsed=True)),
+        "generated": (str(len(generated)), _documents(r["folder"], generated)),
         "problems": (str(len(problems)), _list([_problem_line(r, p) for p in problems])),
     }
     tds = "".join(f'<td data-col="{c.key}" data-v="{e(cells[c.key][0])}"'
@@ -197,6 +196,20 @@ def _row(r: dict, today: date, soon: date, generated: list[str]) -> str:
                   + (' class="num"' if c.key in ("debt", "penalty") else "") + f">{cells[c.key][1]}</td>" for c in COLUMNS)
     attrs = " ".join(f'data-{key}="{e(_filter_value(r, key))}"' for key, _ in FILTERS)
     return f'<tr {attrs} data-folder="{e(r["folder"])}">{tds}</tr>'
+
+
+def _documents(folder: str, documents: list[dict], collapsed: bool = False) -> str:
+    """Links to a case's files with their kinds; the clerk's own files fold under their count."""
+    from .intake import KINDS
+
+    e = html.escape
+    items = [f'<a href="{e(_href(folder, *d["path"].split("/")))}">{e(d["path"].split("/")[-1])}</a>'
+             + (f' <span class="kind">{e(KINDS.get(d["kind"], d["kind"]))}</span>' if collapsed and d.get("kind") else "")
+             for d in documents]
+    listed = _list(items, escape=False)
+    if not collapsed or not listed:
+        return listed
+    return f"<details><summary>{len(items)}</summary>{listed}</details>"
 
 
 def _list(items: list[str], escape: bool = True) -> str:
@@ -267,10 +280,10 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:20px 0 6px}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#eef1f5}#cases th{cursor:pointer;user-select:none;white-space:nowrap}
 #cases th[aria-sort=ascending]::after{content:" \\25B2"}#cases th[aria-sort=descending]::after{content:" \\25BC"}
-td.num{text-align:right;white-space:nowrap}td ul{margin:0;padding-left:16px}
+td.num{text-align:right;white-space:nowrap}td ul{margin:0;padding-left:16px;font-size:12px}
 .missed{background:#fde0e0;color:#a40000;font-weight:bold}.soon{background:#fff1c2;color:#6b4e00}
-tr.today td{background:#fff1c2}.adm{color:#666;font-size:12px}.totals{width:auto}.total td{font-weight:bold}
-.filters{margin:6px 0}.filters label{margin-right:14px}.shown{color:#555}
+tr.today td{background:#fff1c2}.adm,.kind{color:#666;font-size:12px}summary{cursor:pointer}.totals{width:auto}.total td{font-weight:bold}
+.filters{margin:6px 0}.filters label{margin-right:14px}.filters select{max-width:280px}.shown{color:#555}
 tr[hidden]{display:none}
 @media print{.filters{display:none}#cases th::after{content:""}}
 """
@@ -332,17 +345,6 @@ def case_paths(root: Root) -> dict[str, Path]:
     return {nfc(p.name): p for p in root.case_folders()}
 
 
-def generated_files(folder: Path) -> list[str]:
-    """Documents kezdocs made for a case (`Сформировано/…`), relative to the case folder."""
-    base = folder / GENERATED_DIR
-    found = []
-    for current, dirs, files in os.walk(base):
-        dirs[:] = sorted(d for d in dirs if not is_ignored(d))
-        rel = Path(current).relative_to(folder)
-        found += [nfc(f"{rel.as_posix()}/{name}") for name in sorted(files) if not is_ignored(name)]
-    return found
-
-
 def write_status(folder: Path, record: dict, today: date) -> bool:
     """Rewrite a case folder's `СТАТУС.txt` when its content changed; never recreate a vanished folder."""
     if not folder.is_dir():
@@ -350,11 +352,9 @@ def write_status(folder: Path, record: dict, today: date) -> bool:
     return write_text_if_changed(folder / STATUS_FILE, status_text(record, today))
 
 
-def write_summary(root: Root, records: list[dict], today: date, paths: dict[str, Path] | None = None) -> bool:
+def write_summary(root: Root, records: list[dict], today: date) -> bool:
     """Rewrite the root's `Сводка.html` when its content changed."""
-    paths = case_paths(root) if paths is None else paths
-    generated = {name: generated_files(path) for name, path in paths.items()}
-    page = summary_html(records, today, root.calendar, generated, root.settings.short_name)
+    page = summary_html(records, today, root.calendar, root.settings.short_name)
     return write_text_if_changed(root.path / SUMMARY_FILE, page)
 
 
@@ -373,5 +373,5 @@ def write_all(root: Root, today: date) -> Written:
     result = scan(root, today)
     paths = case_paths(root)
     changed = sum(write_status(paths[r["folder"]], r, today) for r in result.records if r["folder"] in paths)
-    write_summary(root, result.records, today, paths)
+    write_summary(root, result.records, today)
     return Written(root.path / SUMMARY_FILE, changed, result.records, result.warnings)

@@ -13,10 +13,12 @@ leaves out. Every variable is documented in `VARIABLES`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from . import payqr
 from .errors import KezdocsError
@@ -30,6 +32,9 @@ from .penalty import Calculation, calculate
 from .russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short, date_text,
                       decline, position_dative, split_name)
 from .settings import PaymentDetails, Person, Settings
+
+if TYPE_CHECKING:
+    from .stages import Assessment
 
 GPK, APK = "гпк", "апк"
 COMMON = ("doc", "org", "case", "debtor", "signer", "executor")
@@ -93,7 +98,7 @@ _KIND_LIST = (
          frozenset({"writ_received", "bank_returned", "enforcement_ended"})),
     Kind("enforcement-query", "Запрос о ходе исполнительного производства",
          "Запрос о ходе исполнительного производства", {"": "запрос_в_фссп.docx"}, ("запрос",),
-         ("bailiffs", "writ", "enforcement"), "7.2", frozenset({"enforcement", "at_bailiffs"})),
+         ("bailiffs", "writ", "enforcement"), "7.2", frozenset({"enforcement"})),
     Kind("write-off", "Решение о признании задолженности безнадёжной",
          "Решение о признании безнадёжной к взысканию задолженности по платежам в бюджет",
          {"": "решение_о_безнадежности.docx"}, ("списание", "безнадежная", "безнадёжная"),
@@ -123,17 +128,22 @@ def template_names() -> list[str]:
 
 def needed(kind: Kind, case: Case, assessment) -> bool:
     """Whether the case's stage calls for this document (`generate --all`)."""
-    if assessment.stage not in kind.stages:
+    return due(kind, assessment.stage, assessment.route, bool(case.debtor.bank_accounts))
+
+
+def due(kind: Kind, stage: str, route: str | None, accounts_known: bool) -> bool:
+    """The stage decides; the route picks the lawsuit or the court order, known accounts the bank or ФССП."""
+    if stage not in kind.stages:
         return False
-    route = (assessment.route or "").lower()
+    order = "судебного приказа" in (route or "").lower()
     if kind.code == "court-order":
-        return "судебного приказа" in route
+        return order
     if kind.code == "lawsuit":
-        return assessment.stage == "court_order_cancelled" or "судебного приказа" not in route
+        return stage == "court_order_cancelled" or not order
     if kind.code == "bank":
-        return bool(case.debtor.bank_accounts)
-    if kind.code == "bailiffs" and assessment.stage == "writ_received":
-        return not case.debtor.bank_accounts
+        return accounts_known
+    if kind.code == "bailiffs" and stage == "writ_received":
+        return not accounts_known
     return True
 
 
@@ -147,48 +157,64 @@ class Facts:
     settings: Settings
     today: date
     calc: Calculation
-    assessment: object | None = None
+    assessment: Assessment | None = None  # where the case stands (route, the voluntary term)
     attachments: tuple[tuple[str, int | None], ...] | None = None
     files: tuple[tuple[str, int | None], ...] = ()
 
 
 def missing(kind: Kind, facts: Facts) -> list[str]:
     """What the document needs and the card or the settings do not give, in Russian («где указать»)."""
-    case, settings = facts.case, facts.settings
-    found: list[str] = []
-    debt = facts.calc.principal
-    if not (settings.signer or settings.head):
-        found.append("подписант (настройки: «подписант: {должность: …, фио: …}»)")
-    if kind.code in ("claim", "post-inventory") and not case.debtor.addresses:
-        found.append("адрес должника (карточка: «должник.адреса»)")
-    if kind.code in ("claim", "post-inventory", "memo", "lawsuit", "court-order") and debt <= ZERO:
-        found.append(f"просроченная задолженность: на {date_short(facts.today)} её нет")
-    if kind.code == "calculation" and debt <= ZERO and not facts.calc.rows:
-        found.append(f"просроченная задолженность или пени: на {date_short(facts.today)} их нет")
-    if "payment" in kind.groups and settings.payment.missing():
-        found.append("реквизиты для перечисления: " + ", ".join(settings.payment.missing()) + " (настройки: «реквизиты»)")
-    if kind.code == "claim" and not (case.officer and case.officer.phone):
-        found.append("телефон ответственного (карточка: «ответственный.телефон», п. 4.4(8))")
-    if "head" in kind.groups and not settings.head:
-        found.append("глава (настройки: «глава: {должность: …, фио: …}»)")
+    found = _missing_people(kind, facts) + _missing_money(kind, facts)
     if "court" in kind.groups:
         found += _missing_court(kind, facts)
-    if kind.code == "withdrawal":
-        if not _filing(case):
-            found.append("подача иска в суд (событие «иск подан» или «заявление о выдаче судебного приказа подано»)")
-        if debt > ZERO:
-            found.append(f"погашение долга: на {date_short(facts.today)} не уплачено {format_rub(debt)} руб. "
-                         "(отказ от иска заявляют после добровольной оплаты, п. 5.6)")
+    return found + _missing_enforcement(kind, facts)
+
+
+def _missing_people(kind: Kind, facts: Facts) -> list[str]:
+    case, settings = facts.case, facts.settings
+    found = []
+    if not (settings.signer or settings.head):
+        found.append("подписант (настройки: «подписант: {должность: …, фио: …}»)")
+    if "head" in kind.groups and not settings.head:
+        found.append("глава (настройки: «глава: {должность: …, фио: …}»)")
+    if kind.per_address and not case.debtor.addresses:
+        found.append("адрес должника (карточка: «должник.адреса»)")
+    if kind.code == "claim" and not (case.officer and case.officer.phone):
+        found.append("телефон ответственного (карточка: «ответственный.телефон», п. 4.4(8))")
+    return found
+
+
+def _missing_money(kind: Kind, facts: Facts) -> list[str]:
+    calc, day = facts.calc, date_short(facts.today)
+    found = []
+    if kind.code in ("claim", "post-inventory", "memo", "lawsuit", "court-order") and calc.principal <= ZERO:
+        found.append(f"просроченная задолженность: на {day} её нет")
+    if kind.code == "calculation" and calc.principal <= ZERO and not calc.rows:
+        found.append(f"просроченная задолженность или пени: на {day} их нет")
+    if kind.code == "write-off" and calc.principal + calc.total + facts.case.fines <= ZERO:
+        found.append(f"задолженность: на {day} её нет")
+    if kind.code == "withdrawal" and calc.principal > ZERO:
+        found.append(f"погашение долга: на {day} не уплачено {format_rub(calc.principal)} руб. "
+                     "(отказ от иска заявляют после добровольной оплаты, п. 5.6)")
+    if "payment" in kind.groups and facts.settings.payment.missing():
+        found.append("реквизиты для перечисления: " + ", ".join(facts.settings.payment.missing())
+                     + " (настройки: «реквизиты»)")
+    return found
+
+
+def _missing_enforcement(kind: Kind, facts: Facts) -> list[str]:
+    case = facts.case
+    found = []
+    if kind.code == "withdrawal" and not _filing(case):
+        found.append("подача иска в суд (событие «иск подан» или «заявление о выдаче судебного приказа подано»)")
     if "writ" in kind.groups and not case.last_event("writ_received"):
         found.append("исполнительный документ (событие «исполнительный документ получен» с полем «номер»)")
     if kind.code == "bank" and not case.debtor.bank_accounts:
         found.append("счёт должника в банке (карточка: «должник.счета»)")
-    if "bailiffs" in kind.groups and not _bailiffs_text(case, settings):
+    if "bailiffs" in kind.groups and not _bailiffs_text(case, facts.settings):
         found.append("подразделение ФССП (настройки: «фссп»)")
     if kind.code == "enforcement-query" and not case.last_event("enforcement_opened"):
         found.append("исполнительное производство (событие «исполнительное производство возбуждено» с полем «номер»)")
-    if kind.code == "write-off" and facts.calc.principal + facts.calc.total + case.fines <= ZERO:
-        found.append(f"задолженность: на {date_short(facts.today)} её нет")
     return found
 
 
@@ -292,14 +318,13 @@ def format_rub(amount: Decimal) -> str:
     return _format_rub(amount).replace(" ", "\u00a0")
 
 
-def debtor_name(d: Debtor, case: str | None) -> str:
-    """The debtor's name in a case: persons declined, ИП as «индивидуального предпринимателя …», organisations as is."""
-    if d.type is DebtorType.LEGAL or case is None:
+def debtor_name(d: Debtor, grammar: str) -> str:
+    """The debtor's name in a grammatical case: persons declined, ИП as «индивидуального предпринимателя …»,
+    organisations as written (and a name given without its parts, too)."""
+    if d.type is DebtorType.LEGAL or not (d.last_name and d.first_name):
         return d.name
-    if not (d.last_name and d.first_name):
-        return d.name
-    person = decline(PersonName(d.last_name, d.first_name, d.middle_name), case, d.gender).full
-    return f"{ENTREPRENEUR[case]} {person}" if d.type is DebtorType.ENTREPRENEUR else person
+    person = decline(PersonName(d.last_name, d.first_name, d.middle_name), grammar, d.gender).full
+    return f"{ENTREPRENEUR[grammar]} {person}" if d.type is DebtorType.ENTREPRENEUR else person
 
 
 def _person(p: Person | None, fallback: Person | None = None) -> dict:
@@ -845,19 +870,27 @@ VARIABLES: dict[str, str] = {
 
 
 def flatten(context: dict, prefix: str = "") -> dict[str, object]:
-    """`VARIABLES`-style paths of a context's leaves, with the first example of each."""
+    """`VARIABLES`-style paths of a context's leaves, each with its first non-empty value (a list's items merged)."""
     found: dict[str, object] = {}
+
+    def keep(path: str, value) -> None:
+        if found.get(path) in (None, "") or (value is True and found[path] is False):
+            found[path] = value
+
     for key, value in context.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
-            found.update(flatten(value, path + "."))
+            for sub, item in flatten(value, path + ".").items():
+                keep(sub, item)
         elif isinstance(value, list):
-            if value and isinstance(value[0], dict):
-                found.update(flatten(value[0], path + "[]."))
-            else:
-                found[path + "[]"] = value[0] if value else ""
+            for item in value or [""]:
+                if isinstance(item, dict):
+                    for sub, leaf in flatten(item, path + "[].").items():
+                        keep(sub, leaf)
+                else:
+                    keep(path + "[]", item)
         else:
-            found[path] = value
+            keep(path, value)
     return found
 
 
@@ -902,7 +935,7 @@ _SAMPLE_DEBTORS = {
     DebtorType.PERSON: Debtor(DebtorType.PERSON, "Черных Ольга Викторовна", inn="183100000010",
                               last_name="Черных", first_name="Ольга", middle_name="Викторовна", gender="female",
                               birth_date=date(1979, 5, 12), birth_place="п. Кез Удмуртской АССР",
-                              snils="112-233-445 95",
+                              snils="112-233-445 95", passport="94 00 123456",
                               addresses=(Address("регистрации", "427580, Удмуртская Республика, п. Кез, ул. Садовая, д. 8"),
                                          Address("фактический", "426057, Удмуртская Республика, г. Ижевск, "
                                                                 "ул. Майская, д. 21, кв. 40"))),
@@ -924,7 +957,7 @@ def sample_case(debtor_type: DebtorType = DebtorType.LEGAL) -> Case:
     )
     return Case(
         number="2026-001", administrator="Управление территориального развития",
-        officer=Officer("Иванова Мария Петровна", "+7 (34158) 3-12-34"), debtor=_SAMPLE_DEBTORS[debtor_type],
+        officer=Officer("Иванова Мария Петровна", "+7 (34158) 3-12-34", "ivanova@example.ru"), debtor=_SAMPLE_DEBTORS[debtor_type],
         basis=Basis("Договор аренды земельного участка", "12/2025", date(2025, 1, 10)),
         kbk="00011105012140000120", penalty=PenaltyTerms(PenaltyMethod.PERCENT, Decimal("0.1")),
         charges=(Charge("I квартал 2026", Decimal("15000.00"), date(2026, 1, 10)),
@@ -934,8 +967,9 @@ def sample_case(debtor_type: DebtorType = DebtorType.LEGAL) -> Case:
     )
 
 
+@lru_cache(maxsize=None)
 def sample_facts(debtor_type: DebtorType = DebtorType.LEGAL) -> Facts:
-    """The facts `templates check` renders every template from (a fixed day, no files)."""
+    """The facts `templates check` renders every template from (a fixed day, two files); do not mutate."""
     from .stages import assess
     from .workdays import Calendar
 

@@ -23,6 +23,7 @@ import json
 import os
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -41,11 +42,12 @@ LOCK_TIMEOUT = 60
 SHARDS = 128
 TOC_KEYS = ("folder", "case", "debtor")
 
-# Parsed shards by path, kept while the file is the same (inode, size, mtime): a long-running
-# process (the watcher) re-reads only the shards another process replaced.
-_SHARD_CACHE: dict[str, tuple[tuple[int, int, int], dict[str, dict]]] = {}
+# Parsed files (shards and the table of contents) by path, kept while the file is the same (inode,
+# size, mtime): a long-running process (the watcher) re-reads only what another process replaced.
+_FILE_CACHE: dict[str, tuple[tuple[int, int, int], object]] = {}
 
 
+@lru_cache(maxsize=None)
 def shard_of(folder: str) -> str:
     """The shard file's stem for a folder name (stable across runs and machines)."""
     digest = hashlib.blake2b(folder.encode("utf-8"), digest_size=4).digest()
@@ -116,15 +118,23 @@ class ShardedStorage(Storage):
 
     def read(self):
         if self._data is None:
-            toc = self.toc = self._toc()
-            shards = {stem: self._shard(stem) for stem in sorted({shard_of(name) for name in toc})}
-            docs = {}
-            for number, name in enumerate(toc, 1):
-                record = shards[shard_of(name)].get(name)
-                if record is not None:
-                    docs[str(number)] = record
-            self._data = {TABLE: docs}
+            self._data = {TABLE: {str(n): record for n, record in enumerate(self.records().values(), 1)}}
         return self._data
+
+    def records(self) -> dict[str, dict]:
+        """Folder -> record, in table-of-contents order; the index reads through here, not through TinyDB's
+        documents (10 000 of them cost more than the records themselves)."""
+        toc = self.toc = self._toc()
+        shards: dict[str, dict] = {}
+        found = {}
+        for name in toc:
+            stem = shard_of(name)
+            if stem not in shards:
+                shards[stem] = self._shard(stem)
+            record = shards[stem].get(name)
+            if record is not None:
+                found[name] = record
+        return found
 
     def write(self, data) -> None:
         self._data = data
@@ -143,15 +153,22 @@ class ShardedStorage(Storage):
         for stem, content in sorted(by_shard.items()):
             path = self.shard_dir / f"{stem}.json"
             write_text_atomic(path, _dump(content))
-            _remember(path, content)
-        toc = {name: _toc_entry(name, records[name]) for name in sorted(records)}
+            _remember(path, {name: dict(record) for name, record in content.items()})
+        toc = dict(old_toc)
+        for name in changed:
+            if name in records:
+                toc[name] = _toc_entry(name, records[name])
+            else:
+                toc.pop(name, None)
         if toc != old_toc:
-            write_text_atomic(self.path, _dump({TABLE: {str(n): entry for n, entry in enumerate(toc.values(), 1)}}))
+            ordered = sorted(toc)
+            write_text_atomic(self.path, _dump({TABLE: {str(n): toc[name] for n, name in enumerate(ordered, 1)}}))
+            _remember(self.path, {TABLE: {str(n): toc[name] for n, name in enumerate(ordered, 1)}})
         self._data = None
 
     def _toc(self) -> dict[str, dict]:
         """Folder -> its table-of-contents entry, as on disk."""
-        data = self._load(self.path)
+        data = self._cached(self.path)
         docs = data.get(TABLE) if isinstance(data, dict) else None
         if not isinstance(docs, dict):
             return {}
@@ -159,19 +176,23 @@ class ShardedStorage(Storage):
         return {doc["folder"]: {key: doc.get(key) for key in TOC_KEYS} for doc in entries}
 
     def _shard(self, stem: str) -> dict[str, dict]:
-        path = self.shard_dir / f"{stem}.json"
+        data = self._cached(self.shard_dir / f"{stem}.json")
+        return data if isinstance(data, dict) else {}
+
+    def _cached(self, path: Path):
+        """A JSON file's content, parsed again only when the file was replaced."""
         try:
             st = path.stat()
         except FileNotFoundError:
-            return {}
+            return None
         key = (st.st_ino, st.st_size, st.st_mtime_ns)
-        cached = _SHARD_CACHE.get(str(path))
+        cached = _FILE_CACHE.get(str(path))
         if cached and cached[0] == key:
             return cached[1]
         data = self._load(path)
-        content = data if isinstance(data, dict) else {}
-        _SHARD_CACHE[str(path)] = (key, content)
-        return content
+        if data is not None:
+            _FILE_CACHE[str(path)] = (key, data)
+        return data
 
     def _load(self, path: Path):
         try:
@@ -195,13 +216,13 @@ def _toc_entry(name: str, record: dict) -> dict:
     return {"folder": name, "case": record.get("case"), "debtor": record.get("debtor")}
 
 
-def _remember(path: Path, content: dict[str, dict]) -> None:
+def _remember(path: Path, content) -> None:
     """Cache what was just written, so this process does not parse it back."""
     try:
         st = path.stat()
     except FileNotFoundError:
         return
-    _SHARD_CACHE[str(path)] = ((st.st_ino, st.st_size, st.st_mtime_ns), content)
+    _FILE_CACHE[str(path)] = ((st.st_ino, st.st_size, st.st_mtime_ns), content)
 
 
 class Index:
@@ -219,8 +240,8 @@ class Index:
 
     def records(self) -> dict[str, dict]:
         """All records by folder name. Readers take no lock: every file is always whole."""
-        db, _ = self._open()
-        return {doc["folder"]: dict(doc) for doc in db.table(TABLE).all()}
+        _, storage = self._open()
+        return {name: dict(record) for name, record in storage.records().items()}
 
     @contextmanager
     def writing(self) -> Iterator[dict[str, dict]]:
@@ -236,8 +257,8 @@ class Index:
         except Timeout:
             raise KezdocsError(f"индекс занят другим процессом kezdocs дольше {LOCK_TIMEOUT} с: {self.path}") from None
         try:
-            db, storage = self._open()
-            records = TrackedRecords({doc["folder"]: dict(doc) for doc in db.table(TABLE).all()})
+            _, storage = self._open()
+            records = TrackedRecords({name: dict(record) for name, record in storage.records().items()})
             old_toc = storage.toc
             yield records
             if records.changed or set(old_toc) != set(records):

@@ -64,6 +64,8 @@ def load(text: str) -> Map | Seq | Text | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(exc.problem):  # libyaml's own limit, met before ours on a hostile file
+            raise PlainYamlError(f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней)", line) from None
         raise PlainYamlError(f"ошибка синтаксиса YAML: {exc.problem or exc.context}", line) from None
     except yaml.reader.ReaderError as exc:
         line = text.encode("utf-8", "surrogatepass")[:exc.position].count(b"\n") + 1

@@ -203,7 +203,8 @@ def _stable_zip(data: bytes) -> bytes:
 def file_name(kind: Kind, case_number: str, today: date, suffix: str = "") -> str:
     """«2026-11-24 Требование (претензия) 2024-017 (по ЕГРЮЛ).docx», safe on Windows."""
     tail = f" ({suffix})" if suffix else ""
-    return sanitize_filename(f"{today.isoformat()} {kind.title} {case_number}{tail}.docx", platform="windows")
+    return sanitize_filename(f"{today.isoformat()} {kind.title} {case_number}{tail}.docx", platform="windows",
+                             replacement_text="-")
 
 
 def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
@@ -261,15 +262,28 @@ def render_case(root: Root, folder: CaseFolder, kind: Kind | str, today: date,
             for doc in documents.build(kind, facts)]
 
 
-def generate(root: Root, folder: CaseFolder, kind: Kind | str, today: date, out: Path | None = None,
+def generate(root: Root, folder: CaseFolder | Path, kind: Kind | str, today: date, out: Path | None = None,
              attachments: Iterable[tuple[str, int | None]] | None = None) -> list[Path]:
     """Write one document kind for one case into `Сформировано/` (or `out`); the paths written or kept.
 
-    `attachments` (title, pages or None) replaces the attachment list a
-    lawsuit or a court-order application would derive from the case folder.
+    `folder` is a loaded case folder or its path. `attachments` (title, pages
+    or None) replaces the attachment list a lawsuit or a court-order
+    application would derive from the case folder.
     """
+    if not isinstance(folder, CaseFolder):
+        folder = root.load(Path(folder))
     rendered = render_case(root, folder, kind, today, attachments)
     return store(root, Path(out) if out else folder.path / GENERATED_DIR, rendered)
+
+
+KINDS = documents.KINDS  # code -> Kind, for callers that only know this module
+
+
+def due_kinds(record: dict) -> list[str]:
+    """The kinds a case's status record (`cases.status`) calls for now: by «stage», «route» and «next_action»."""
+    accounts_known = "в банк" in (record.get("next_action") or "")
+    return [code for code, kind in KINDS.items()
+            if documents.due(kind, record.get("stage") or "", record.get("route"), accounts_known)]
 
 
 # --- keeping files -----------------------------------------------------------------------------------
@@ -342,7 +356,7 @@ def _work(folder_path: str, kind_code: str, today: date, select: bool) -> tuple[
     folder = root.load(Path(folder_path))
     kind = documents.KINDS[kind_code]
     if folder.case is None:
-        return "skipped", folder.ref, f"в карточке ошибок: {len(folder.problems)} (kezdocs status {folder.name})"
+        return "skipped", folder.ref, f"в карточке ошибок: {len(folder.problems)} (подробно: kezdocs status \"{folder.name}\")"
     if select and not documents.needed(kind, folder.case, assess(folder.case, today, root.calendar,
                                                                   root.settings.thresholds)):
         return "not_needed", folder.ref, None
@@ -503,7 +517,7 @@ def variables() -> list[tuple[str, str, str]]:
         facts = documents.sample_facts(debtor_type)
         for kind in documents.KINDS.values():
             for path, value in documents.flatten(documents.build(kind, facts)[0].context).items():
-                if value not in ("", None, False) and not examples.get(path):
+                if examples.get(path) in (None, "", False):
                     examples[path] = value
     return [(path, text, _example_text(path, examples.get(path, ""))) for path, text in documents.VARIABLES.items()]
 
@@ -512,5 +526,5 @@ def _example_text(path: str, value: object) -> str:
     if path == "qr":
         return "картинка QR-кода (в шаблоне — {{ qr }} в отдельном абзаце)"
     if isinstance(value, bool):
-        return "да" if value else "нет"
-    return str(value)
+        return "да / нет"
+    return str(value).replace("\u00a0", " ") or "—"

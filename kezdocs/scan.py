@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 
 from . import intake, requirements, stages
 from . import penalty as penalty_mod
+from .card import CARD_NAME
 from .casefolder import CaseFolder, Root, fingerprint, list_files, nfc
 from .index import Index
 from .model import Problem
@@ -128,11 +129,16 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
     to read (a first scan, a reindex) are read by one process per core.
     """
     index = Index(root.path)
-    folders = {nfc(f.name): f for f in root.case_folders()}
-    wanted = set(folders) if only is None else {nfc(Path(f).name) for f in only}
+    if only is None:
+        folders = {nfc(f.name): f for f in root.case_folders()}
+        wanted = set(folders)
+    else:  # the watcher's few folders: no listing of a root of thousands
+        named = {nfc(Path(f).name): Path(f) for f in only}
+        folders = {name: path for name, path in named.items() if _is_case(path)}
+        wanted = set(named)
     done = 0
     with index.writing() as records:
-        for gone in [name for name in records if name not in folders]:
+        for gone in [name for name in records if (only is None or name in wanted) and name not in folders]:
             del records[gone]
         stale = []
         for name, folder in folders.items():
@@ -146,7 +152,8 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
             if progress:
                 done += 1
                 progress(done, len(folders))
-        result = [records[name] for name in folders if name in records]
+        names = folders if only is None else sorted(records)
+        result = [records[name] for name in names if name in records]
     return ScanResult(result, [*index.warnings, *(str(p) for p in root.root_problems)])
 
 
@@ -185,6 +192,13 @@ def _open_worker_root(path: str) -> None:
 def _build_chunk(folders: list[Path], today: date) -> list[tuple[str, dict]]:
     env = Env(_worker_root, today)
     return [(nfc(folder.name), build_record(_worker_root.load(folder), env)) for folder in folders]
+
+
+def _is_case(folder: Path) -> bool:
+    """What `Root.case_folders` takes for a case: a real folder (not a link) holding a real card."""
+    card = folder / CARD_NAME
+    return not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink() \
+        and card.is_file() and not card.is_symlink()
 
 
 def _fresh(record: dict | None, folder: Path, today: date) -> bool:

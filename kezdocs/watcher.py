@@ -116,13 +116,17 @@ def _positive(text: str | None) -> float | None:
 
 
 def _kinds(value, line: int, source: str) -> tuple[tuple[str, ...], list[Problem]]:
+    """Document kinds by code or Russian name («претензия», «расчёт»), as `kezdocs generate` takes them."""
+    from .documents import resolve_kind
+
     items = value if isinstance(value, Seq) else [value]
-    kinds = tuple(t for t in (plaintext.strip(v) for v in items) if t)
-    known = document_kinds()
-    unknown = [k for k in kinds if known is not None and k not in known]
-    problems = [Problem(source, line, f"«{SECTION}.автодокументы»: неизвестный вид документа «{k}»; допустимые: "
-                                      + ", ".join(sorted(known))) for k in unknown]
-    return tuple(k for k in kinds if k not in unknown), problems
+    codes, problems = [], []
+    for text in (t for t in (plaintext.strip(v) for v in items) if t):
+        try:
+            codes.append(resolve_kind(text).code)
+        except KezdocsError as exc:
+            problems.append(Problem(source, line, f"«{SECTION}.автодокументы»: {exc}"))
+    return tuple(dict.fromkeys(codes)), problems
 
 
 def watch_settings(settings: Settings) -> tuple[WatchSettings, list[Problem]]:
@@ -131,30 +135,14 @@ def watch_settings(settings: Settings) -> tuple[WatchSettings, list[Problem]]:
 
 # --- documents whose moment has come -------------------------------------------------------------
 
-def _render():
-    """The document renderer, when this installation has it (it is optional for watching)."""
-    try:
-        from . import render
-    except ImportError:
-        return None
-    return render
-
-
-def document_kinds() -> set[str] | None:
-    render = _render()
-    kinds = getattr(render, "KINDS", None) if render else None
-    return set(kinds) if kinds else None
-
-
 def due_documents(record: dict, previous: dict | None, wanted: tuple[str, ...]) -> list[str]:
     """The kinds to generate now: asked for in the settings, due at the case's stage, and the case just
-    entered that stage (so a document is made once per stage, not on every change of the folder)."""
-    render = _render()
-    if not wanted or render is None or not hasattr(render, "due_kinds"):
+    entered that stage — a document is made once per stage, not on every change in the folder."""
+    if not wanted or record.get("stage") == (previous or {}).get("stage"):
         return []
-    if previous is not None and previous.get("stage") == record.get("stage"):
-        return []
-    return [kind for kind in render.due_kinds(record) if kind in wanted]
+    from .render import due_kinds
+
+    return [kind for kind in due_kinds(record) if kind in wanted]
 
 
 # --- which case an event concerns (pure) ---------------------------------------------------------
@@ -264,8 +252,9 @@ class Watcher:
     `start()` takes the lock, starts the observer, runs the start-up scan and
     the worker thread; `stop()` undoes it, waiting for the current scan to
     finish so the index stays whole. `run_until(event)` does both around a
-    wait; `with Watcher(...)` too. `delay` and `rescan` (seconds) override the
-    settings (tests use short ones); `poll` (seconds) selects the polling observer.
+    wait; `with Watcher(...)` too. One start per instance. `delay` and
+    `rescan` (seconds) override the settings (tests use short ones); `poll`
+    (seconds) selects the polling observer.
     """
 
     def __init__(self, root: Root | Path | str, today_fn: Callable[[], date] = date.today, *,
@@ -289,7 +278,6 @@ class Watcher:
         self._observer_retry_at = 0.0
         self._worker: threading.Thread | None = None
         self._locked = False
-        self.ready = threading.Event()  # set once the start-up scan is done
 
     @property
     def delay(self) -> float:
@@ -306,7 +294,7 @@ class Watcher:
         self._locked = True
         try:
             self._open_log()
-            mode = f"опрос папок каждые {self.poll:g} с" if self.poll else "уведомления системы (inotify)"
+            mode = f"опрос папок каждые {self.poll:g} с" if self.poll else "уведомления системы"
             self.log.info(f"наблюдение запущено: папка {self.root.path}; режим: {mode}; задержка {self.delay:g} с; "
                           f"плановая проверка каждые {self.rescan_seconds / 60:g} мин; процесс {os.getpid()}")
             for p in self.settings_problems:
@@ -315,21 +303,21 @@ class Watcher:
             self._safely("начальная проверка всех дел", self._initial_scan)
             self._worker = threading.Thread(target=self._loop, name="kezdocs-watch", daemon=True)
             self._worker.start()
-            self.ready.set()
         except BaseException:
             self.stop()
             raise
 
     def stop(self) -> None:
+        """Let the current scan finish, then stop the worker and the observer and release the lock."""
         self._stopping.set()
         with self._cond:
             self._cond.notify_all()
+        if self._worker is not None and self._worker is not threading.current_thread():
+            self._worker.join()
         if self._observer is not None:
             self._observer.stop()
             if self._observer.is_alive():
                 self._observer.join()
-        if self._worker is not None and self._worker is not threading.current_thread():
-            self._worker.join()
         if self._locked:
             self.log.info("наблюдение остановлено")
             self._close_log()
@@ -454,7 +442,6 @@ class Watcher:
         today = self.today_fn()
         previous = Index(self.root.path).records()
         result = scan(self.root, today, full=True)
-        self._records = {}
         names = [r["folder"] for r in result.records]
         self._apply(result, today, {name: [] for name in names}, previous, quiet=True)
         problems = sum(bool(r.get("problems")) for r in result.records)
@@ -462,14 +449,18 @@ class Watcher:
                       f"сводка: {dashboard.SUMMARY_FILE}")
 
     def _reload_root(self) -> None:
+        """Settings, calendar or key rates changed: every case is computed again. Documents newly asked
+        for in «автодокументы» are made for the cases already at their stage."""
+        asked = self.settings.auto_documents
         self.root = Root(self.root.path)
         self.settings, self.settings_problems = watch_settings(self.root.settings)
+        previous = dict(self._records) if self.settings.auto_documents == asked else {}
         self.log.info("настройки папки с делами изменились — пересчитываю все дела")
         for p in [*self.settings_problems, *self.root.root_problems]:
             self.log.warning(f"настройки: {p}")
         today = self.today_fn()
         result = scan(self.root, today, full=True)
-        self._apply(result, today, {r["folder"]: [] for r in result.records}, dict(self._records), quiet=True)
+        self._apply(result, today, {r["folder"]: [] for r in result.records}, previous, quiet=True)
 
     def _update(self, batch: dict[str, list[str]]) -> None:
         """Re-scan the cases that changed (one scan for all of them) and write what depends on them."""
@@ -510,20 +501,24 @@ class Watcher:
             if record != before and not quiet:
                 self.log.info(_case_line(record, files))
         self._records = records
-        dashboard.write_summary(self.root, result.records, today, paths)
+        dashboard.write_summary(self.root, result.records, today)
         self._generate(changed, previous, today, paths)
 
     def _generate(self, changed: dict[str, list[str]], previous: dict[str, dict], today: date,
                   paths: dict[str, Path]) -> None:
         """The documents whose moment has come (settings «автодокументы»); an edited one is never overwritten."""
         made = []
+        if not self.settings.auto_documents:
+            return
+        from . import render
+
         for name in sorted(changed):
             record = self._records.get(name)
             if record is None or name not in paths:
                 continue
             for kind in due_documents(record, previous.get(name), self.settings.auto_documents):
                 def one(kind=kind):
-                    written = _render().generate(self.root, paths[name], kind, today)
+                    written = render.generate(self.root, paths[name], kind, today)
                     for path in written:
                         self.log.info(f"дело «{record['case']}»: сформирован документ {GENERATED_DIR}/{path.name}")
                     made.extend([name] if written else [])
@@ -574,8 +569,10 @@ def _case_line(record: dict, files: list[str]) -> str:
 
 
 def _describe(exc: Exception) -> str:
+    """An exception as one line of the log (a multi-line Russian message is joined with «; »)."""
     if isinstance(exc, KezdocsError):
-        return str(exc)
+        head, *rest = [line.strip().lstrip("•").strip() for line in str(exc).splitlines() if line.strip()] or [""]
+        return f"{head.rstrip(':')}: {'; '.join(rest)}" if rest else head
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         return f"{exc.strerror or exc}{where}"
@@ -589,4 +586,7 @@ def serve(root: Root, today: date | None = None, poll: float | None = None) -> N
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), lambda *_: stop.set())
     watcher = Watcher(root, (lambda: today) if today else date.today, poll=poll)
-    watcher.run_until(stop)
+    try:
+        watcher.run_until(stop)
+    except KeyboardInterrupt:  # Ctrl-C during the start-up scan: `start` has already cleaned up
+        pass

@@ -18,6 +18,8 @@ its own. Every variable is documented by `kezdocs templates vars`.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -163,9 +165,21 @@ class Template:
         props.title, props.author, props.language = self.title, "kezdocs", "ru-RU"
         props.created = props.modified = dt.datetime(2026, 1, 1)
         props.last_modified_by, props.revision = "kezdocs", 1
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
         path = folder / name
-        self.doc.save(path)
+        path.write_bytes(_stable_zip(buffer.getvalue()))
         return path
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """Fixed entry times: rebuilding an unchanged template gives the same bytes (and no diff to commit)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), src.read(info.filename),
+                         zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _styles(doc):
@@ -387,10 +401,10 @@ def calculation() -> Template:
     t.p("2. {{ calc.title }}", align=L, indent=False, bold=True, after=6, keep=True)
     t.p("Способ начисления: {{ calc.method }}.", after=6)
     t.tag("{%p if calc.has_rows %}")
-    t.grid(["№", "Начисление", "С", "По", "Дней", "Долг, руб.", "Ставка", "Формула", "Сумма, руб."],
+    t.grid(["№", "Период", "С", "По", "Дней", "Долг, руб.", "Ставка", "Формула", "Сумма, руб."],
            ["{{ r.number }}", "{{ r.charge }}", "{{ r.start }}", "{{ r.end }}", "{{ r.days }}", "{{ r.debt }}",
             "{{ r.rate }}", "{{ r.formula }}{% if r.note %} ({{ r.note }}){% endif %}", "{{ r.amount }}"],
-           [7, 22, 18, 18, 13, 21, 17, 43, 21], loop="r in calc.rows", size=9, aligns=[C, L, C, C, C, R, C, L, R],
+           [6, 21, 20, 20, 12, 21, 16, 43, 21], loop="r in calc.rows", size=9, aligns=[C, L, C, C, C, R, C, L, R],
            total=["", "Итого", "", "", "", "", "", "", "{{ calc.total }}"])
     t.p("Итого {{ calc.label }}: {{ calc.total }} руб. ({{ calc.total_words }}).", before=6)
     t.tag("{%p else %}")
@@ -688,7 +702,7 @@ def post_inventory() -> Template:
            total=["", "Итого", "{{ inventory.count }}", "{{ inventory.value }}"])
     t.p("Общее количество предметов: {{ inventory.count }}; общая сумма объявленной ценности: {{ inventory.value }} "
         "руб. ({{ inventory.value_words }}).", align=L, indent=False, size=12, before=12)
-    t.p("Отправитель: {{ org.short_name }}, {{ executor.short }}  ______________ (подпись)", align=L, indent=False,
+    t.p("Отправитель: {{ org.short_name }}, {{ executor.short }} ______________ (подпись)", align=L, indent=False,
         size=12, before=24)
     t.p("Проверил: ______________________ (подпись работника связи)", align=L, indent=False, size=12, before=18)
     t.p("Оттиск календарного почтового штемпеля", align=R, indent=False, size=10, italic=True, before=18)

@@ -54,3 +54,9 @@ def test_money_of_the_demo(root):
     # ООО «Ромашка», 0.1 % a day, due 10.10.2026, 5 000 paid 15.10:
     # 15 000 × 0.1 % × 5 days (11.10–15.10) = 75.00; 10 000 × 0.1 % × 40 days (16.10–24.11) = 400.00 → 475.00
     assert records["2026-001"]["penalty"] == "475.00"
+
+
+def test_later_stages_of_the_demo(root):
+    s = stages_on(root, BUILT)
+    assert s["2026-010"][0] == "paid_in_court"  # paid while the lawsuit waits: withdraw it (п. 5.6)
+    assert s["2026-011"][0] == "enforcement"

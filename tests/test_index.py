@@ -72,7 +72,7 @@ def test_deleted_index_is_rebuilt_with_the_same_records(tmp_path):
     (tmp_path / ".kezdocs" / "index.json").unlink()
     second = scan(open_root(tmp_path), TODAY).records
     assert second == first
-    assert len(first) == 9
+    assert len(first) == 11
 
 
 def test_corrupt_index_is_set_aside_and_rebuilt(tmp_path):
@@ -80,7 +80,7 @@ def test_corrupt_index_is_set_aside_and_rebuilt(tmp_path):
     scan(open_root(tmp_path), TODAY)
     (tmp_path / ".kezdocs" / "index.json").write_text('{"cases": {"1": {"folder": ', encoding="utf-8")
     result = scan(open_root(tmp_path), TODAY)
-    assert len(result.records) == 9
+    assert len(result.records) == 11
     assert any("повреждён" in w for w in result.warnings)
     assert any(p.name.startswith("index.json.повреждён-") for p in (tmp_path / ".kezdocs").iterdir())
 
@@ -108,4 +108,4 @@ def test_vanished_case_leaves_the_index(tmp_path):
     (tmp_path / "2026-007 Кузьмин Олег" / "дело.yaml").unlink()
     records = scan(open_root(tmp_path), TODAY).records
     assert "2026-007 Кузьмин Олег" not in {r["folder"] for r in records}
-    assert len(Index(tmp_path).records()) == 8
+    assert len(Index(tmp_path).records()) == 10

@@ -31,7 +31,7 @@ def status_json(root, *extra):
 def test_status_json_has_every_case_and_field(root):
     result, data = status_json(root)
     assert result.exit_code == 1  # the demo holds one broken card
-    assert len(data) == 9
+    assert len(data) == 11
     by_case = {r["case"]: r for r in data}
     romashka = by_case["2026-001"]
     for key in ("case", "folder", "debtor", "stage", "stage_label", "next_action", "deadline", "deadline_missed",
@@ -75,7 +75,7 @@ def test_reindex_rebuilds(root):
     run("status", "--root", root, "--today", TODAY)
     (root / ".kezdocs" / "index.json").unlink()
     result = run("reindex", "--root", root, "--today", TODAY)
-    assert "дел — 9" in result.output
+    assert "дел — 11" in result.output
     assert (root / ".kezdocs" / "index.json").exists()
 
 
@@ -135,7 +135,7 @@ def test_record_refuses_what_would_break_the_card(root):
 def test_python_dash_m_works(root):
     out = subprocess.run([sys.executable, "-m", "kezdocs", "status", "--root", str(root), "--today", TODAY, "--json"],
                          capture_output=True, text=True, timeout=120)
-    assert out.returncode == 1 and len(json.loads(out.stdout)) == 9
+    assert out.returncode == 1 and len(json.loads(out.stdout)) == 11
 
 
 def test_garbage_card_and_bad_settings_are_reported_not_raised(tmp_path):
