@@ -135,20 +135,26 @@ class Root:
     def rates(self):
         return self._rates[0]
 
+    @cached_property
+    def _rules(self):
+        from .intake import rules_from_settings
+
+        return rules_from_settings(self.settings)
+
+    @property
+    def rules(self):
+        """The document classification rules: defaults plus the settings' «классификация»."""
+        return self._rules[0]
+
     @property
     def root_problems(self) -> list[Problem]:
-        """Problems of the root's own files (settings, calendar, key rates)."""
-        return [*self.settings_problems, *self._calendar[1], *self._rates[1]]
+        """Problems of the root's own files (settings, classification rules, calendar, key rates)."""
+        return [*self.settings_problems, *self._rules[1], *self._calendar[1], *self._rates[1]]
 
     def case_folders(self) -> list[Path]:
         """Folders directly under the root that hold a card, in name order; links are not followed."""
-        found = []
         with os.scandir(self.path) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-                    continue
-                if os.path.isfile(os.path.join(entry.path, CARD_NAME)) and not os.path.islink(os.path.join(entry.path, CARD_NAME)):
-                    found.append(Path(entry.path))
+            found = [Path(entry.path) for entry in entries if is_case_folder(Path(entry.path))]
         return sorted(found, key=lambda p: nfc(p.name))
 
     def load(self, folder: Path) -> CaseFolder:
@@ -176,10 +182,28 @@ class Root:
         raise KezdocsError(f"дело «{ref}» не найдено в {self.path} (укажите номер дела или имя папки)")
 
 
+def is_case_folder(folder: Path) -> bool:
+    """A case: a real folder (not a link, not hidden) directly holding a real `дело.yaml`."""
+    card = folder / CARD_NAME
+    return (not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink()
+            and card.is_file() and not card.is_symlink())
+
+
 def open_root(path: Path | str | None) -> Root:
     """The root from --root, else $KEZDOCS_ROOT, else ./casefiles."""
     chosen = path or os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT
     return Root(Path(chosen))
+
+
+def find_root(path: Path | str | None) -> Root | None:
+    """Like `open_root`, but None when no root was named and the default one does not exist.
+
+    For commands that work without a root (the calendar, a one-off penalty,
+    the templates) and only add what a root has.
+    """
+    if path is None and not Path(os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT).is_dir():
+        return None
+    return open_root(path)
 
 
 def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:

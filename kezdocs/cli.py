@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import functools
 import json
-import os
 import sys
 import traceback
 from datetime import date
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import cases, casefolder, requirements
+from .card import parse_date
 from .errors import KezdocsError
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -27,13 +27,13 @@ err_console = Console(stderr=True, highlight=False)
 
 def parse_today(value: str | None) -> date:
     """--today as YYYY-MM-DD or DD.MM.YYYY, else the system date (the only clock the product reads)."""
-    if not value:
-        return date.today()
-    from .card import parse_date
+    return _day_argument(value, "--today") if value else date.today()
 
-    parsed = parse_date(value)
+
+def _day_argument(text: str, name: str) -> date:
+    parsed = parse_date(text)
     if parsed is None:
-        raise KezdocsError(f"--today: «{value}» — не дата (пишите 2024-03-10)")
+        raise KezdocsError(f"{name}: «{text}» — не дата (пишите 2024-05-10 или 10.05.2024)")
     return parsed
 
 
@@ -259,20 +259,11 @@ def _root_calendar(root):
     """The root's calendar (with its календарь.yaml); the package's when no root is given or found."""
     from .workdays import DEFAULT
 
-    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
+    opened = casefolder.find_root(root)
+    if opened is None:
         return DEFAULT
-    opened = casefolder.open_root(root)
     print_problems([p for p in opened.root_problems if p.file == casefolder.CALENDAR_FILE])
     return opened.calendar
-
-
-def _day_argument(text: str, name: str) -> date:
-    from .card import parse_date
-
-    parsed = parse_date(text)
-    if parsed is None:
-        raise KezdocsError(f"{name}: «{text}» — не дата (пишите 2024-05-10 или 10.05.2024)")
-    return parsed
 
 
 @calendar.command("workdays")
@@ -384,10 +375,8 @@ def _manual_penalty(root, end_day: date, options: dict):
                                                     "moratorium": options["moratorium"] or "auto"})
     except ValueError as exc:
         raise KezdocsError(str(exc)) from None
-    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
-        rates, problems = load(None)
-    else:
-        rates, problems = load(casefolder.open_root(root).path)
+    opened = casefolder.find_root(root)
+    rates, problems = load(opened.path if opened else None)
     return calculate(charges, payments, terms, end_day, rates), problems
 
 
@@ -717,7 +706,7 @@ def templates_list(root) -> None:
     table = Table(title="Шаблоны документов")
     for column in ("Шаблон", "Откуда", "Документы", "Файл"):
         table.add_column(column, overflow="fold")
-    for source in render.list_templates(_optional_root(root)):
+    for source in render.list_templates(casefolder.find_root(root)):
         table.add_row(source.name, source.origin, ", ".join(source.kinds) or "[yellow]не используется[/yellow]",
                       str(source.path))
     console.print(table)
@@ -733,7 +722,7 @@ def templates_check(root) -> None:
     """
     from . import render
 
-    reports = render.check_templates(_optional_root(root))
+    reports = render.check_templates(casefolder.find_root(root))
     for r in reports:
         mark = "[green]✓[/green]" if r.ok else "[red]✗[/red]"
         console.print(f"{mark} {r.source.name} ({r.source.origin})")
@@ -767,13 +756,6 @@ def templates_vars(as_json) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
-
-
-def _optional_root(root):
-    """The root when given or found; templates can be listed and checked without one."""
-    if root is None and not Path(os.environ.get("KEZDOCS_ROOT") or casefolder.DEFAULT_ROOT).is_dir():
-        return None
-    return casefolder.open_root(root)
 
 
 @main.command()

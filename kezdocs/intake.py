@@ -25,6 +25,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .card import CARD_NAME
@@ -163,7 +164,7 @@ class Rule:
         return None if not all(found) else max(m.start() for m in found)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: a cheap key for `classify_by_name`'s cache
 class Rules:
     names: tuple[Rule, ...]
     texts: tuple[Rule, ...]
@@ -227,8 +228,13 @@ DEFAULT_RULES = Rules(_table(DEFAULT_NAME_WORDS), _table(DEFAULT_TEXT_WORDS))
 
 # --- the pure classifier ------------------------------------------------------------------
 
+@lru_cache(maxsize=8192)
 def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
-    """(kind, "name" or "folder") when the file's name or one of its folders says what it is."""
+    """(kind, "name" or "folder") when the file's name or one of its folders says what it is.
+
+    Cached: a scan asks twice per file (does it need its text? what is it?),
+    and a root of thousands repeats the same names.
+    """
     parts = nfc(relpath).split("/")
     if parts[0] == GENERATED_DIR:
         parts = parts[1:]
@@ -349,11 +355,6 @@ def rules_from_settings(settings: Settings) -> tuple[Rules, list[Problem]]:
     return Rules((*names, *DEFAULT_RULES.names), (*texts, *DEFAULT_RULES.texts)), problems
 
 
-def rules_for(settings: Settings) -> Rules:
-    """The rules to classify with (problems in the settings are reported by `rules_from_settings`)."""
-    return rules_from_settings(settings)[0]
-
-
 def _words(value, line: int) -> list[tuple[str, int]]:
     if isinstance(value, Text):
         items = [value]
@@ -471,6 +472,10 @@ def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
     from pypdf import PdfReader
 
     data = path.read_bytes()
+    if not want_text:
+        verdict = _pdf_shape(data)
+        if verdict != "encrypted":
+            return None, verdict
     with _quiet("pypdf"):
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
@@ -481,10 +486,37 @@ def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
                 return "", "в PDF нет ни одной страницы — файл повреждён"
             if not want_text:
                 return None, None
-            text = "\n".join((page.extract_text() or "") for page in list(pages)[:MAX_PAGES])
+            text = _first_pages_text(pages)
         except Exception as exc:  # noqa: BLE001 - a damaged file raises anything; it must not stop the scan
             return "", f"PDF повреждён и не читается ({type(exc).__name__}); откройте и пересохраните его"
     return nfc(text), None
+
+
+def _first_pages_text(pages) -> str:
+    """The text of the first pages, stopping once there is enough to classify by (extraction is slow)."""
+    parts: list[str] = []
+    for page in list(pages)[:MAX_PAGES]:
+        parts.append(page.extract_text() or "")
+        if sum(map(len, parts)) >= HEAD:
+            break
+    return "\n".join(parts)
+
+
+def _pdf_shape(data: bytes) -> str | None:
+    """A cheap look at a PDF whose text is not needed: its header, its end, its encryption.
+
+    Opening every PDF with pypdf costs milliseconds a file; a half-copied or
+    truncated file lacks «%%EOF» at its end, a non-PDF lacks the header. An
+    encrypted one is left to pypdf (many open with an empty password).
+    """
+    if b"%PDF-" not in data[:1024]:
+        return "файл не является PDF (нет заголовка %PDF) — откройте и пересохраните его"
+    tail = data[-2048:]
+    if b"%%EOF" not in tail:
+        return "PDF обрезан (нет конца файла) — файл повреждён или ещё не докопирован"
+    if b"/Encrypt" in data[-8192:]:
+        return "encrypted"
+    return None
 
 
 def _decrypt(reader) -> bool:

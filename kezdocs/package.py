@@ -69,13 +69,12 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
     if folder.case is None:
         raise KezdocsError(f"в карточке дела «{ref}» ошибки — исправьте их (kezdocs status {ref}):\n"
                            + "\n".join(str(p) for p in folder.problems))
-    rules, problems = intake.rules_from_settings(root.settings)
-    documents, file_problems = intake.classify_folder(folder.path, folder.files, rules)
+    documents, file_problems = intake.classify_folder(folder.path, folder.files, root.rules)
     assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds)
     if step is None:
         step = requirements.next_step(assessment.stage, assessment.route, bool(folder.case.debtor.bank_accounts))
     checklist = requirements.checklist(folder.case, step, documents) if step else None
-    return CheckResult(folder, documents, checklist, [*problems, *file_problems], assessment)
+    return CheckResult(folder, documents, checklist, [*root.root_problems, *file_problems], assessment)
 
 
 # --- build ---------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -42,7 +41,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing as jinja_missing
 from pathvalidate import sanitize_filename
 
-from . import documents, payqr
+from . import documents, payqr, workers
 from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .documents import Facts, Kind
 from .errors import KezdocsError
@@ -339,20 +338,11 @@ class BatchResult:
     not_needed: list[str] = field(default_factory=list)
 
 
-_WORKER_ROOT: Root | None = None
-
-
-def _init_worker(root_path: str) -> None:
-    """Per-worker setup: open the root once (settings, rates and calendar are read on first use)."""
-    global _WORKER_ROOT
-    _WORKER_ROOT = Root(Path(root_path))
-
-
-def _work(folder_path: str, kind_code: str, today: date, select: bool) -> tuple[str, str, object]:
+def _work(folder_path: str, kind_code: str, today: date, select: bool, root: Root | None = None) -> tuple[str, str, object]:
     """Render one case in a worker: ("written", ref, files) | ("skipped", ref, reason) | ("not_needed", ref, None)."""
     from .stages import assess
 
-    root = _WORKER_ROOT
+    root = root or workers.root()
     folder = root.load(Path(folder_path))
     kind = documents.KINDS[kind_code]
     if folder.case is None:
@@ -367,10 +357,10 @@ def _work(folder_path: str, kind_code: str, today: date, select: bool) -> tuple[
 
 
 def generate_all(root: Root, kind: Kind | str, today: date, out: Path | None = None, select: bool = True,
-                 on_progress: Callable[[str], None] | None = None, workers: int = 2) -> BatchResult:
+                 on_progress: Callable[[str], None] | None = None, processes: int | None = None) -> BatchResult:
     """Write the document for every case whose stage needs it now (all valid cases when `select` is False).
 
-    Rendering runs in `workers` processes; the files are written here, one
+    Rendering runs in `processes` workers (default: one per core); the files are written here, one
     case at a time. A case with missing data is skipped with the reason; the
     others are generated.
     """
@@ -378,7 +368,7 @@ def generate_all(root: Root, kind: Kind | str, today: date, out: Path | None = N
     folders = [str(p) for p in root.case_folders()]
     result = BatchResult()
     tasks = [(f, kind.code, today, select) for f in folders]
-    for folder_path, (status, ref, payload) in zip(folders, _run(root, tasks, workers)):
+    for folder_path, (status, ref, payload) in zip(folders, _run(root, tasks, processes or workers.count())):
         if status == "written":
             directory = Path(out) if out else Path(folder_path) / GENERATED_DIR
             result.written.append((ref, store(root, directory, payload)))
@@ -391,13 +381,12 @@ def generate_all(root: Root, kind: Kind | str, today: date, out: Path | None = N
     return result
 
 
-def _run(root: Root, tasks: list[tuple], workers: int):
-    """Results in task order: in this process for a handful of cases, else in a process pool."""
-    if workers <= 1 or len(tasks) < 3:
-        _init_worker(str(root.path))
-        yield from (_work(*task) for task in tasks)
+def _run(root: Root, tasks: list[tuple], count: int):
+    """Results in task order: in this process for a handful of cases, else in worker processes."""
+    if count <= 1 or len(tasks) < 3:
+        yield from (_work(*task, root=root) for task in tasks)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(str(root.path),)) as pool:
+    with workers.pool(root, count) as pool:
         yield from pool.map(_work, *zip(*tasks))
 
 

@@ -7,19 +7,15 @@ record without its card being read again.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import intake, requirements, stages
+from . import intake, requirements, stages, workers
 from . import penalty as penalty_mod
-from .card import CARD_NAME
-from .casefolder import CaseFolder, Root, fingerprint, list_files, nfc
+from .casefolder import CaseFolder, Root, fingerprint, is_case_folder, list_files, nfc
 from .index import Index
 from .model import Problem
 from .money import as_text
@@ -27,7 +23,6 @@ from .money import as_text
 RECORD_VERSION = 1
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
 CHUNK = 50  # cases per task sent to a worker
-WORKERS_ENV = "KEZDOCS_WORKERS"  # how many processes a large scan uses (default: one per core; 1 = none)
 
 
 @dataclass
@@ -89,7 +84,7 @@ def _money_stage(entry: Entry, env: Env) -> None:
 
 def _documents_stage(entry: Entry, env: Env) -> None:
     cf = entry.folder
-    documents, problems = intake.classify_folder(cf.path, cf.files, intake.rules_for(env.root.settings))
+    documents, problems = intake.classify_folder(cf.path, cf.files, env.root.rules)
     entry.problems.extend(problems)
     entry.record["documents"] = [{"path": d.relpath, "kind": d.kind} for d in documents]
     if cf.case is None or entry.assessment is None:
@@ -134,7 +129,7 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
         wanted = set(folders)
     else:  # the watcher's few folders: no listing of a root of thousands
         named = {nfc(Path(f).name): Path(f) for f in only}
-        folders = {name: path for name, path in named.items() if _is_case(path)}
+        folders = {name: path for name, path in named.items() if is_case_folder(path)}
         wanted = set(named)
     done = 0
     with index.writing() as records:
@@ -159,46 +154,21 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
 
 def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, dict]]:
     """(folder name, record) for each folder, in order; in worker processes when there are many."""
-    workers = _workers()
-    if len(folders) < PARALLEL_MIN or workers < 2:
-        env = Env(root, today)
-        for folder in folders:
-            yield nfc(folder.name), build_record(root.load(folder), env)
+    count = workers.count()
+    if len(folders) < PARALLEL_MIN or count < 2:
+        yield from _build_chunk(folders, today, root)
         return
     chunks = [folders[i:i + CHUNK] for i in range(0, len(folders), CHUNK)]
-    # spawn, not fork: the caller may be the watcher, whose threads a fork would copy mid-step.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_open_worker_root, initargs=(str(root.path),)) as pool:
+    with workers.pool(root, count) as pool:
         for built in pool.map(_build_chunk, chunks, repeat(today)):
             yield from built
 
 
-def _workers() -> int:
-    try:
-        return max(1, int(os.environ.get(WORKERS_ENV, "")))
-    except ValueError:
-        return os.cpu_count() or 1
-
-
-_worker_root: Root | None = None
-
-
-def _open_worker_root(path: str) -> None:
-    """In a worker: open the root once (settings, calendar and rates are read once per worker)."""
-    global _worker_root
-    _worker_root = Root(Path(path))
-
-
-def _build_chunk(folders: list[Path], today: date) -> list[tuple[str, dict]]:
-    env = Env(_worker_root, today)
-    return [(nfc(folder.name), build_record(_worker_root.load(folder), env)) for folder in folders]
-
-
-def _is_case(folder: Path) -> bool:
-    """What `Root.case_folders` takes for a case: a real folder (not a link) holding a real card."""
-    card = folder / CARD_NAME
-    return not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink() \
-        and card.is_file() and not card.is_symlink()
+def _build_chunk(folders: list[Path], today: date, root: Root | None = None) -> list[tuple[str, dict]]:
+    """Records of some folders: in this process (`root` given) or in a worker (its own root)."""
+    root = root or workers.root()
+    env = Env(root, today)
+    return [(nfc(folder.name), build_record(root.load(folder), env)) for folder in folders]
 
 
 def _fresh(record: dict | None, folder: Path, today: date) -> bool:

@@ -279,7 +279,7 @@ def plaintiff_lines(party: str = "Истец") -> list[str]:
             "{{ org.ids }}",
             "тел. {{ org.phone }}{% if org.email %}, e-mail: {{ org.email }}{% endif %}",
             "{%p if representative.power_of_attorney %}",
-            f"Представитель: {{{{ representative.name }}}} (доверенность {{{{ representative.power_of_attorney }}}})",
+            "Представитель: {{ representative.name }} (доверенность {{ representative.power_of_attorney }})",
             "{%p endif %}",
             ""]
 

@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from datetime import date
@@ -103,7 +102,7 @@ def test_killed_generate_leaves_whole_documents(tmp_path):
     root = big_root(tmp_path / "дела", copies=3)
     for delay in (0.9, 1.5):
         kill_after(start("generate", "--all", "claim", "--root", root, "--today", DAY), delay)
-        for docx in root.glob(f"*/Сформировано/*.docx"):
+        for docx in root.glob("*/Сформировано/*.docx"):
             with zipfile.ZipFile(docx) as z:
                 assert z.testzip() is None and "word/document.xml" in z.namelist()
         for manifest in root.glob("*/Сформировано/*.json"):
@@ -117,6 +116,40 @@ def test_killed_generate_leaves_whole_documents(tmp_path):
     # temp files a killed writer may leave are hidden and never taken for documents
     leftovers = [p.name for p in root.rglob("*") if p.name.startswith(".kezdocs-tmp-")]
     assert all(name.endswith(".tmp") for name in leftovers)
+
+
+def test_workers_of_a_killed_command_exit_with_it(tmp_path):
+    root = big_root(tmp_path / "дела", copies=4)
+    proc = subprocess.Popen([sys.executable, "-m", "kezdocs", "generate", "--all", "calculation", "--root", str(root),
+                             "--today", DAY], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "KEZDOCS_WORKERS": "2"})
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while not children and time.monotonic() < deadline and proc.poll() is None:
+        children = _children(proc.pid)
+        time.sleep(0.05)
+    assert children, "generate --all started no worker processes"
+    os.kill(proc.pid, signal.SIGKILL)  # the parent only, as a crash would
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def test_killed_record_leaves_the_old_or_the_new_card(tmp_path):

@@ -401,7 +401,7 @@ def test_generate_all_writes_what_each_stage_needs_and_reports_what_is_missing(r
     (root.path / "2026-204 broken").mkdir()
     (root.path / "2026-204 broken" / "дело.yaml").write_text("номер: 1\n", encoding="utf-8")
     done = []
-    result = render.generate_all(root, "претензия", TODAY, on_progress=done.append, workers=2)
+    result = render.generate_all(root, "претензия", TODAY, on_progress=done.append, processes=2)
     assert sorted(ref for ref, _ in result.written) == ["2026-201", "2026-203"]
     assert all(len(paths) == 2 for _, paths in result.written)
     skipped = dict(result.skipped)
@@ -409,7 +409,7 @@ def test_generate_all_writes_what_each_stage_needs_and_reports_what_is_missing(r
     assert "в карточке ошибок" in skipped["2026-204 broken"]
     assert "2026-101" in result.not_needed  # in enforcement: no claim now
     assert len(done) == len(root.case_folders())
-    everything = render.generate_all(root, "calculation", TODAY, select=False, workers=1)
+    everything = render.generate_all(root, "calculation", TODAY, select=False, processes=1)
     assert len(everything.written) == 9
 
 
