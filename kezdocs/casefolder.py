@@ -173,7 +173,12 @@ class Root:
         by_name = [f for f in folders if nfc(f.name) == wanted]
         if by_name:
             return self.load(by_name[0])
-        matches = [cf for cf in (self.load(f) for f in folders) if cf.case and cf.case.number == wanted]
+        # Folders are usually named «<number> <debtor>»: look there first, then read every card.
+        likely = [f for f in folders if nfc(f.name).startswith(wanted + " ")]
+        matches = [cf for cf in (self.load(f) for f in likely) if cf.case and cf.case.number == wanted]
+        if not matches:
+            others = [f for f in folders if f not in likely]
+            matches = [cf for cf in (self.load(f) for f in others) if cf.case and cf.case.number == wanted]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:

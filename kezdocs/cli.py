@@ -322,7 +322,7 @@ def calendar_is_working(root, day, as_json) -> None:
 @click.option("--cap", help="Предел неустойки в % от долга (100 — не больше долга).")
 @handle_errors
 def penalty_command(root, today, as_json, case, end, **options) -> None:
-    """Пеня или проценты по ст. 395 ГК РФ: по делу (из карточки) или по введённым данным.
+    """Рассчитать пени или проценты (статья 395 ГК РФ) по делу или по введённым суммам и датам.
 
     Примеры: kezdocs penalty --amount 100000 --due 2024-01-10 --to 2024-12-31 --method 395 --payment 2024-06-01:20000
              kezdocs penalty 2024-017 --today 2024-05-20
