@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kezdocs import dashboard, demo
+from kezdocs import dashboard
 from kezdocs.casefolder import STATUS_FILE, open_root
 from kezdocs.cli import main
 from kezdocs.workdays import DEFAULT as CALENDAR
@@ -37,17 +37,9 @@ def record(**changes):
     return base
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "дела"
-    demo.build(path, TODAY)
-    return path
-
-
 @pytest.fixture()
-def root(demo_root, tmp_path):
-    """A fresh copy of the demo root (building it once is what takes time)."""
-    return open_root(shutil.copytree(demo_root, tmp_path / "дела"))
+def root(demo_copy):
+    return open_root(demo_copy)
 
 
 # --- СТАТУС.txt -----------------------------------------------------------------------------------

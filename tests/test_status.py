@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-from datetime import date
 
 import pytest
 from click.testing import CliRunner
@@ -14,9 +13,8 @@ TODAY = "2026-11-24"
 
 
 @pytest.fixture()
-def root(tmp_path):
-    demo.build(tmp_path / "дела", date(2026, 11, 24))
-    return tmp_path / "дела"
+def root(demo_copy):
+    return demo_copy
 
 
 def run(*args, env=None):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kezdocs import demo, plaintext
+from kezdocs import plaintext
 from kezdocs.casefolder import STATUS_FILE, fingerprint, list_files, open_root
 from kezdocs.dashboard import SUMMARY_FILE
 from kezdocs.errors import KezdocsError
@@ -31,17 +31,9 @@ PETROV = "2026-002 ИП Петров"
 ROMASHKA = "2026-001 ООО Ромашка"
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "дела"
-    demo.build(path, TODAY)
-    return path
-
-
 @pytest.fixture()
-def root(demo_root, tmp_path):
-    """A fresh copy of the demo root (building it once is what takes time)."""
-    return Path(shutil.copytree(demo_root, tmp_path / "дела"))
+def root(demo_copy):
+    return demo_copy
 
 
 def watcher(root, **options):

@@ -1,0 +1,23 @@
+"""Fixtures shared by the test files: the demo root, built once per session and copied per test."""
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kezdocs import demo
+
+DEMO_DAY = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "дела"
+    demo.build(path, DEMO_DAY)
+    return path
+
+
+@pytest.fixture()
+def demo_copy(built_demo, tmp_path) -> Path:
+    """A fresh copy of the demo root as of 24.11.2026 (building it once is what takes time)."""
+    return Path(shutil.copytree(built_demo, tmp_path / "дела"))
