@@ -171,15 +171,15 @@ def bench_scan(size: int, rows: list, notes: list) -> None:
     floor = min(floor_walk(root) for _ in range(3))
     cold = run_probe("cold", root)
     per_case = 1000 * cold["seconds"] / size
-    target = COLD_10K * size / 10_000
+    judged = size == 10_000  # the issue sets the scan targets for 10 000 cases; other sizes are shown only
     rows.append((f"холодное сканирование, {size} дел", f"{cold['seconds']:.1f} с ({per_case:.1f} мс/дело)",
-                 f"{floor:.2f} с", f"×{cold['seconds'] / floor:.0f}", f"< {target:g} с", cold["seconds"] < target))
+                 f"{floor:.2f} с", f"×{cold['seconds'] / floor:.0f}", f"< {COLD_10K:g} с для 10 000 дел",
+                 cold["seconds"] < COLD_10K if judged else None))
     rescan = run_probe("rescan", root)
-    target = RESCAN_10K * size / 10_000
     rows.append((f"повторное сканирование без изменений, {size} дел",
                  f"{rescan['seconds']:.2f} с, карточек прочитано: {rescan['parsed']}", f"{floor:.2f} с",
-                 f"×{rescan['seconds'] / floor:.1f}", f"< {target:g} с, 0 карточек",
-                 rescan["seconds"] < target and rescan["parsed"] == 0))
+                 f"×{rescan['seconds'] / floor:.1f}", f"< {RESCAN_10K:g} с для 10 000 дел, 0 карточек",
+                 rescan["seconds"] < RESCAN_10K and rescan["parsed"] == 0 if judged else rescan["parsed"] == 0))
     change = run_probe("change", root)
     median, worst = statistics.median(change["times"]), max(change["times"])
     rows.append((f"одно дело изменилось, {size} дел (процесс уже работает)",
@@ -319,7 +319,8 @@ HEADER = ("измерение", "результат", "нижняя границ
 def table(rows: list) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for *cells, ok in rows:
-        lines.append("| " + " | ".join(cells) + f" | {'да' if ok else 'НЕТ'} |")
+        verdict = "—" if ok is None else "да" if ok else "НЕТ"
+        lines.append("| " + " | ".join(cells) + f" | {verdict} |")
     return "\n".join(lines)
 
 
@@ -360,7 +361,7 @@ def main() -> None:
         + "\nКорни — `bench/make_root.py` (карточки демо, 5–10 файлов на дело, PDF с текстом); "
           "каждое измерение — отдельный процесс, кэш страниц тёплый.\n", encoding="utf-8")
     print(f"\nзаписано: {RESULTS}")
-    if not all(row[-1] for row in rows):
+    if any(row[-1] is False for row in rows):
         sys.exit(1)
 
 
