@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -154,8 +155,10 @@ class Root:
     def case_folders(self) -> list[Path]:
         """Folders directly under the root that hold a card, in name order; links are not followed."""
         with os.scandir(self.path) as entries:
-            found = [Path(entry.path) for entry in entries if is_case_folder(Path(entry.path))]
-        return sorted(found, key=lambda p: nfc(p.name))
+            found = [entry.path for entry in entries
+                     if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
+                     and _has_card(entry.path)]
+        return sorted(map(Path, found), key=lambda p: nfc(p.name))
 
     def load(self, folder: Path) -> CaseFolder:
         """Read one case folder: its files and its card (problems are values, never raised)."""
@@ -189,9 +192,16 @@ class Root:
 
 def is_case_folder(folder: Path) -> bool:
     """A case: a real folder (not a link, not hidden) directly holding a real `дело.yaml`."""
-    card = folder / CARD_NAME
     return (not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink()
-            and card.is_file() and not card.is_symlink())
+            and _has_card(str(folder)))
+
+
+def _has_card(folder: str) -> bool:
+    """A regular file `дело.yaml`, not a link (one lstat: this runs for every folder of a large root)."""
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, CARD_NAME)).st_mode)
+    except OSError:
+        return False
 
 
 def open_root(path: Path | str | None) -> Root:
@@ -235,7 +245,7 @@ def list_files(folder: Path) -> list[FileEntry]:
     outside the root is ever read.
     """
     result: list[FileEntry] = []
-    stack = [(folder, "")]
+    stack = [(os.fspath(folder), "")]
     while stack:
         current, prefix = stack.pop()
         try:
@@ -248,7 +258,7 @@ def list_files(folder: Path) -> list[FileEntry]:
                 continue
             rel = f"{prefix}{name}"
             if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), rel + "/"))
+                stack.append((entry.path, rel + "/"))
             elif entry.is_file(follow_symlinks=False) and rel != STATUS_FILE:
                 try:
                     st = entry.stat(follow_symlinks=False)

@@ -55,7 +55,7 @@ def _card_stage(entry: Entry, env: Env) -> None:
     )
 
 
-def _stage_stage(entry: Entry, env: Env) -> None:
+def _procedure_stage(entry: Entry, env: Env) -> None:
     case = entry.folder.case
     if case is None:
         entry.record.update(stage="card_error", stage_label="ошибка в карточке", next_action="исправить карточку дела",
@@ -94,7 +94,7 @@ def _documents_stage(entry: Entry, env: Env) -> None:
     entry.record["missing"] = [item.item for item in checklist.items if not item.present] if checklist else []
 
 
-PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _stage_stage, _money_stage, _documents_stage)
+PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_stage, _money_stage, _documents_stage)
 
 
 def build_record(folder: CaseFolder, env: Env) -> dict:
