@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from stdnum.exceptions import ValidationError
 from stdnum.ru import inn as stdnum_inn
@@ -485,13 +486,19 @@ def append_entry(text: str, section: str, entry: dict[str, str]) -> str:
     """Return the card's text with `entry` appended to the list `section` (события / платежи).
 
     ruamel's round trip keeps comments, key order and quoting; the new entry is
-    written in flow style, as the example card writes its lists.
+    written in flow style, as the example card writes its lists. A text that is
+    no card (half saved by an editor) raises `ValueError`.
     """
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
-    data = yaml.load(text)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise ValueError(f"карточка не читается как YAML: {exc}") from None
+    if not isinstance(data, CommentedMap):
+        raise ValueError("карточка должна быть набором полей «ключ: значение»")
     row = CommentedMap((k, v) for k, v in entry.items())
     row.fa.set_flow_style()
     existing = data.get(section)

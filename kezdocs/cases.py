@@ -6,6 +6,7 @@ atomically and re-validated before they replace the clerk's card.
 """
 from __future__ import annotations
 
+import time
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -14,8 +15,10 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from . import card as card_mod
+from . import cardfile
+from . import keyrates, penalty
 from .card import EVENT_CODES
-from .casefolder import Root
+from .casefolder import RATES_FILE, Root, nfc
 from .errors import KezdocsError
 from .files import write_text_atomic
 from .model import EVENTS, JUDGMENT_RESULTS
@@ -47,7 +50,7 @@ def init_root(directory: Path) -> list[Path]:
     if not (example / card_mod.CARD_NAME).exists():
         from .demo import example_card
 
-        write_text_atomic(example / card_mod.CARD_NAME, example_card())
+        cardfile.create_card(example / card_mod.CARD_NAME, example_card(), lambda text: [])
         created.append(example / card_mod.CARD_NAME)
     return created
 
@@ -67,18 +70,21 @@ def new_case(root: Root, ask, number=None, debtor_type=None, debtor=None, inn=""
         pairs = [(kind, ask(f"Адрес должника ({kind})"))]
     rows = [tuple((c.split(";") + ["", "", ""])[:3]) for c in charges] or [("", "0", "")]
     folder = root.path / sanitize_filename(f"{number} {debtor}".replace("«", "").replace("»", ""), platform="windows")
-    if (folder / card_mod.CARD_NAME).exists():
-        raise KezdocsError(f"дело уже есть: {folder}")
     text = card_mod.new_card_text(number, administrator, officer, phone, debtor_type, debtor, inn, pairs, basis,
                                   basis_number, basis_date, kbk, rows)
-    write_text_atomic(folder / card_mod.CARD_NAME, text)
+    cardfile.create_card(folder / card_mod.CARD_NAME, text, _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
     return folder
+
+
+def _checker(root: Root, shown: str):
+    """The card rules, as the card writer asks them: a text in, its problems out."""
+    return lambda text: card_mod.parse_card(text, shown, root.settings.administrators)[1]
 
 
 def record_entry(root: Root, ref: str, event: str, when: str, fields: dict[str, str], amount: str | None,
                  document: str | None) -> Path:
     """Append an event (or a payment) to a card, keeping its comments; refuse what would break it."""
-    folder = root.find(ref)
+    folder = _find_settled(root, ref)
     path = folder.path / card_mod.CARD_NAME
     if card_mod.parse_date(when) is None:
         raise KezdocsError(f"--date: «{when}» — не дата (пишите 15.04.2024)")
@@ -96,13 +102,24 @@ def record_entry(root: Root, ref: str, event: str, when: str, fields: dict[str, 
         if name == EVENTS["judgment"] and "результат" not in fields:
             raise KezdocsError("для «решение суда» нужно --field результат=" + "|".join(JUDGMENT_RESULTS.values()))
         section, entry = "события", {"дата": when, "событие": name, **fields}
-    text = path.read_text(encoding="utf-8-sig")
-    updated = card_mod.append_entry(text, section, entry)
-    case, problems = card_mod.parse_card(updated, str(path.relative_to(root.path)), root.settings.administrators)
-    if case is None:
-        raise KezdocsError("запись не сделана — карточка стала бы ошибочной:\n" + "\n".join(str(p) for p in problems))
-    write_text_atomic(path, updated)
+    shown = str(path.relative_to(root.path))
+    cardfile.update_card(path, lambda text: card_mod.append_entry(text, section, entry),
+                         _checker(root, shown), what="запись")
     return path
+
+
+def _find_settled(root: Root, ref: str):
+    """The case to write to; a card an editor is half-way through saving is looked at again once it settles."""
+    waited = 0.0
+    while True:
+        try:
+            return root.find(ref)
+        except KezdocsError:
+            likely = any(nfc(f.name) == ref or nfc(f.name).startswith(ref + " ") for f in root.case_folders())
+            if not likely or waited >= cardfile.SETTLE_MAX:
+                raise
+        time.sleep(cardfile.QUIET)
+        waited += cardfile.QUIET
 
 
 def _event_name(event: str) -> str:
@@ -127,6 +144,27 @@ def status(root: Root, today: date, ref: str | None) -> ScanResult:
 def reindex(root: Root, today: date) -> ScanResult:
     """Rebuild the index from the folders, re-reading every card."""
     return scan(root, today, full=True)
+
+
+def case_penalty(root: Root, ref: str, end: date):
+    """A case's penalty as its card defines it, with the root's key rates; and the rates file's problems."""
+    folder = root.find(ref)
+    if folder.case is None:
+        raise KezdocsError(f"в карточке дела «{ref}» есть ошибки:\n" + "\n".join(f"  {p}" for p in folder.problems))
+    return penalty.for_case(folder.case, end, root.rates), [p for p in root.root_problems if p.file == RATES_FILE]
+
+
+def manual_penalty(root: Root | None, end: date, options: dict):
+    """A one-off calculation from the command line's options; a root only adds its ключевая_ставка.csv."""
+    if not (options["amount"] and options["due"] and options["method"]):
+        raise KezdocsError("укажите номер дела или --amount, --due и --method")
+    try:
+        charges, payments, terms = penalty.parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
+                                                            "moratorium": options["moratorium"] or "auto"})
+    except ValueError as exc:
+        raise KezdocsError(str(exc)) from None
+    rates, problems = keyrates.load(root.path if root else None)
+    return penalty.calculate(charges, payments, terms, end, rates), problems
 
 
 def public_record(record: dict) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 from stdnum.ru import inn as stdnum_inn
 
 from .card import CARD_NAME
+from .cardfile import put_card
 from .casefolder import nfc
 from .files import write_bytes_atomic, write_text_atomic
 from .pdftext import text_pdf
@@ -418,7 +419,7 @@ def build(root: Path, today: date) -> list[Path]:
     folders = []
     for name, (card, files) in _cases(today).items():
         folder = root / name
-        write_text_atomic(folder / CARD_NAME, card)
+        put_card(folder / CARD_NAME, card)
         for relpath, pages in files.items():
             target = folder / relpath
             if not target.exists():

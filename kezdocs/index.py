@@ -27,12 +27,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .errors import KezdocsError
 from .files import write_text_atomic
+from .locks import held
 
 INDEX_NAME = "index.json"
 SHARD_DIR = "index"
@@ -250,21 +249,13 @@ class Index:
         The records are re-read under the lock, so a change made by another
         process in the meantime is not lost; on an exception nothing is written.
         """
-        self.dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.dir / LOCK_NAME))
-        try:
-            lock.acquire(timeout=LOCK_TIMEOUT)
-        except Timeout:
-            raise KezdocsError(f"индекс занят другим процессом kezdocs дольше {LOCK_TIMEOUT} с: {self.path}") from None
-        try:
+        with held(self.dir / LOCK_NAME, f"индекс дел {self.path}", LOCK_TIMEOUT):
             _, storage = self._open()
             records = TrackedRecords({name: dict(record) for name, record in storage.records().items()})
             old_toc = storage.toc
             yield records
             if records.changed or set(old_toc) != set(records):
                 storage.save(records, records.changed | (set(old_toc) ^ set(records)), old_toc)
-        finally:
-            lock.release()
 
     def delete(self) -> None:
         """Forget the index (it is derived; `reindex` rebuilds it)."""
