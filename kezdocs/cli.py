@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import cases, casefolder, requirements
@@ -178,13 +179,16 @@ def status(root, today, as_json, case) -> None:
 
     Пример: kezdocs status --today 2024-05-20;  kezdocs status 2024-017 --json
     """
-    result = cases.status(casefolder.open_root(root), parse_today(today), case)
+    from .import_journal import messages as unfinished_imports
+
+    opened = casefolder.open_root(root)
+    result = cases.status(opened, parse_today(today), case)
     if as_json:
         print_json([cases.public_record(r) for r in result.records])
     else:
         print_status_table(result.records)
-    for warning in result.warnings:
-        err_console.print(f"[yellow]{warning}[/yellow]")
+    for warning in [*result.warnings, *unfinished_imports(opened.path)]:
+        err_console.print(f"[yellow]{escape(str(warning))}[/yellow]")
     if any(r["problems"] for r in result.records):
         sys.exit(1)
 
@@ -204,13 +208,18 @@ def print_status_table(records: list[dict]) -> None:
     console.print(table)
     for r in records:
         if r["problems"]:
-            console.print(f"[bold]{r['case']}[/bold] ({r['folder']}):")
+            console.print(f"[bold]{escape(r['case'])}[/bold] ({escape(r['folder'])}):")
             for p in r["problems"]:
-                console.print(f"  [red]•[/red] {_short_problem(p)}")
+                console.print(f"  [red]•[/red] {_short_problem(p, r['folder'])}")
 
 
-def _short_problem(p: dict) -> str:
-    return f"стр. {p['line']}: {p['message']}" if p.get("line") else p["message"]
+def _short_problem(p: dict, folder: str = "") -> str:
+    """A problem under its case: the file within the case folder (names are already shown safely by
+    `casefolder.shown_name`), the line, the message; rich markup in a name is printed, not obeyed."""
+    file = p.get("file") or ""
+    file = "" if file == folder else file.removeprefix(f"{folder}/") if folder else file
+    where = ", ".join(part for part in (file, f"стр. {p['line']}" if p.get("line") else "") if part)
+    return escape(f"{where}: {p['message']}" if where else p["message"])
 
 
 @main.command()
@@ -331,7 +340,13 @@ def penalty_command(root, today, as_json, case, end, **options) -> None:
     from .money import format_rub
 
     end_day = _day_argument(end, "--to") if end else parse_today(today)
-    calc, problems = _case_penalty(root, case, end_day, options) if case else _manual_penalty(root, end_day, options)
+    if case:
+        given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
+        if given:
+            raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
+        calc, problems = cases.case_penalty(casefolder.open_root(root), case, end_day)
+    else:
+        calc, problems = cases.manual_penalty(casefolder.find_root(root), end_day, options)
     if as_json:
         data = penalty.to_json(calc)
         print_json({**data, "warnings": [str(p) for p in problems] + data["warnings"]})
@@ -347,37 +362,6 @@ def penalty_command(root, today, as_json, case, end, **options) -> None:
     console.print(f"Итого: {format_rub(calc.total)} руб.; основной долг на {end_day:%d.%m.%Y}: {format_rub(calc.principal)} руб.")
     for warning in calc.warnings:
         err_console.print(f"[yellow]{warning}[/yellow]")
-
-
-def _case_penalty(root, ref: str, end_day: date, options: dict):
-    """A case's penalty as its card defines it, with the root's key rates."""
-    from .penalty import for_case
-
-    given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
-    if given:
-        raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
-    opened = casefolder.open_root(root)
-    folder = opened.find(ref)
-    if folder.case is None:
-        raise KezdocsError(f"в карточке дела «{ref}» есть ошибки:\n" + "\n".join(f"  {p}" for p in folder.problems))
-    return for_case(folder.case, end_day, opened.rates), [p for p in opened.root_problems if p.file == casefolder.RATES_FILE]
-
-
-def _manual_penalty(root, end_day: date, options: dict):
-    """A one-off calculation; the root (when given or found) only adds its ключевая_ставка.csv."""
-    from .keyrates import load
-    from .penalty import calculate, parse_options
-
-    if not (options["amount"] and options["due"] and options["method"]):
-        raise KezdocsError("укажите номер дела или --amount, --due и --method")
-    try:
-        charges, payments, terms = parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
-                                                    "moratorium": options["moratorium"] or "auto"})
-    except ValueError as exc:
-        raise KezdocsError(str(exc)) from None
-    opened = casefolder.find_root(root)
-    rates, problems = load(opened.path if opened else None)
-    return calculate(charges, payments, terms, end_day, rates), problems
 
 
 @main.command()
@@ -424,6 +408,10 @@ def dashboard(root, today) -> None:
     console.print(f"сводка: {written.summary} (дел — {len(written.records)}); обновлено файлов СТАТУС.txt — {written.statuses}")
     for warning in written.warnings:
         err_console.print(f"[yellow]{warning}[/yellow]")
+    for failure in written.failed:
+        err_console.print(failure, style="red", markup=False, highlight=False)
+    if written.failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -471,26 +459,37 @@ def print_checklist(result) -> None:
 @root_option
 @today_option
 @click.argument("case")
-@click.option("--force", is_flag=True, help="Сформировать, даже если документов не хватает (список — на первой странице).")
+@click.option("--force", is_flag=True, help="Сформировать, даже если документов не хватает (список — на первой странице) "
+              "или какой-то файл не может войти в пакет (такие файлы пропускаются и называются).")
 @handle_errors
 def package_command(root, today, case, force) -> None:
     """Сформировать пакет для суда: иск и приложения — нумерованные PDF и один общий PDF с описью.
 
     Пример: kezdocs package 2024-017 --today 2024-05-20;  kezdocs package 2024-017 --force
     """
+    from rich.markup import escape
+
     from . import package
 
-    result = package.build(casefolder.open_root(root), case, parse_today(today), force)
+    try:
+        result = package.build(casefolder.open_root(root), case, parse_today(today), force)
+    except package.NotIncluded as exc:  # files that cannot go in: exit 1, each named
+        err_console.print(f"[red]Ошибка:[/red] {escape(str(exc))}")
+        sys.exit(1)
     console.print(f"пакет сформирован: {result.folder}")
     for path in result.files:
         console.print(f"  {path.name}")
     console.print(f"  {result.merged.name}")
+    if result.left_out:
+        err_console.print("[yellow]не вошли в пакет (в описи и в приложениях их нет):[/yellow]")
+        for line in result.left_out:
+            err_console.print(f"[yellow]  • {escape(line)}[/yellow]")
     if result.missing:
         err_console.print("[yellow]не хватает документов (указано на первой странице общего PDF):[/yellow]")
         for item in result.missing:
-            err_console.print(f"[yellow]  • {item}[/yellow]")
+            err_console.print(f"[yellow]  • {escape(item)}[/yellow]")
     for warning in result.warnings:
-        err_console.print(f"[yellow]{warning}[/yellow]")
+        err_console.print(f"[yellow]{escape(warning)}[/yellow]")
 
 
 # --- reports and the debtor registry --------------------------------------------------------
@@ -522,9 +521,13 @@ def _write_report(kind: str, when, root, administrator, fmt, out, as_json) -> No
     if as_json:
         print_json({**reports.to_json(result), "file": str(path)})
     else:
-        console.print(f"отчёт сохранён: {path} (строк: {len(result.rows)})")
+        console.print(f"отчёт сохранён: {escape(str(path))} (строк: {len(result.rows)})")
     for problem in result.skipped:
-        err_console.print(f"[yellow]{problem.message}[/yellow]")
+        err_console.print(f"[yellow]{escape(problem.message)}[/yellow]")
+    for problem in (*result.failed, *result.warnings):
+        err_console.print(f"[red]{escape(str(problem))}[/red]")
+    if result.failed or result.warnings:
+        sys.exit(1)
 
 
 @report.command("overdue")
@@ -598,16 +601,20 @@ def print_import(result) -> None:
                   + (" (проверка: ничего не записано)" if result.dry_run else ""))
     for title, folders in (("новые дела", result.created), ("дополнены", result.updated)):
         if folders:
-            console.print(f"{title}: {', '.join(folders)}")
+            console.print(f"{title}: {escape(', '.join(folders))}")
     for problem in result.notices:
-        err_console.print(f"[yellow]{_row_problem(problem)}[/yellow]")
+        err_console.print(f"[yellow]{escape(_row_problem(problem))}[/yellow]")
     if result.duplicates:
         lines = ", ".join(str(p.line) for p in result.duplicates)
         console.print(f"уже есть в делах, пропущено строк: {len(result.duplicates)} (строки {lines})")
     if result.problems:
         err_console.print("[red]не загружены:[/red]")
         for problem in result.problems:
-            err_console.print(f"[red]  {_row_problem(problem)}[/red]")
+            err_console.print(f"[red]  {escape(_row_problem(problem))}[/red]")
+    if result.resumed and not result.dry_run:
+        console.print("прерванный импорт этого реестра продолжен")
+    for message in result.unfinished:
+        err_console.print(f"[yellow]{escape(message)}[/yellow]")
 
 
 def _row_problem(problem) -> str:
@@ -627,8 +634,12 @@ def export_cases(root, today, file) -> None:
     """
     from . import registry
 
-    path, count = registry.export(casefolder.open_root(root), parse_today(today), file)
-    console.print(f"выгружено дел: {count} — {path}")
+    result = registry.export_cases(casefolder.open_root(root), parse_today(today), file)
+    console.print(f"выгружено дел: {result.cases} — {escape(str(result.path))}")
+    for problem in result.problems:
+        err_console.print(f"[red]{escape(str(problem))}[/red]")
+    if result.problems:
+        sys.exit(1)
 
 
 # --- documents from templates ----------------------------------------------------------------

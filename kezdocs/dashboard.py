@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 from . import stages
-from .casefolder import GENERATED_DIR, STATUS_FILE, Root, nfc
-from .files import write_text_if_changed
+from .casefolder import GENERATED_DIR, STATUS_FILE, Root, folder_name, shown_name
+from .files import os_error_reason, remove_stale_temp, write_text_if_changed
 from .money import format_rub
 from .workdays import Calendar
 
@@ -84,7 +84,8 @@ def status_text(record: dict, today: date) -> str:
     lines += _section("Документы в папке", [_document_line(d) for d in record.get("documents") or []])
     lines += _section("Замечания по карточке и документам", [_problem_line(record, p) for p in record.get("problems") or []])
     lines += _section("Замечания к расчёту пени", record.get("penalty_warnings") or [])
-    return "\ufeff" + "\r\n".join(lines) + "\r\n"
+    # A file name (or a card value) with a newline, a CR or a bidi mark must not write a line of its own.
+    return "\ufeff" + "\r\n".join(map(shown_name, lines)) + "\r\n"
 
 
 def _section(title: str, items: list[str]) -> list[str]:
@@ -342,14 +343,20 @@ _SCRIPT = """
 
 def case_paths(root: Root) -> dict[str, Path]:
     """The case folders on disk right now, by NFC name (records name folders in NFC)."""
-    return {nfc(p.name): p for p in root.case_folders()}
+    return {folder_name(p): p for p in root.case_folders()}
 
 
 def write_status(folder: Path, record: dict, today: date) -> bool:
-    """Rewrite a case folder's `СТАТУС.txt` when its content changed; never recreate a vanished folder."""
+    """Rewrite a case folder's `СТАТУС.txt` when its content changed; never recreate a vanished folder.
+
+    After a write, the temporary files a killed write left in the folder are removed.
+    """
     if not folder.is_dir():
         return False
-    return write_text_if_changed(folder / STATUS_FILE, status_text(record, today))
+    written = write_text_if_changed(folder / STATUS_FILE, status_text(record, today))
+    if written:
+        remove_stale_temp(folder)
+    return written
 
 
 def write_summary(root: Root, records: list[dict], today: date) -> bool:
@@ -364,14 +371,29 @@ class Written:
     statuses: int  # СТАТУС.txt files whose content changed
     records: list[dict]
     warnings: list[str]
+    failed: list[str] = field(default_factory=list)  # cases whose СТАТУС.txt could not be written, and why
 
 
 def write_all(root: Root, today: date) -> Written:
-    """Scan (incrementally), then write every `СТАТУС.txt` and `Сводка.html`: `kezdocs dashboard`."""
+    """Scan (incrementally), then write every `СТАТУС.txt` and `Сводка.html`: `kezdocs dashboard`.
+
+    A case folder that cannot be written (no rights, a full disk, a folder in
+    place of `СТАТУС.txt`, vanished) is that case's problem, listed in
+    `failed`; the other cases and the summary are written all the same.
+    """
     from .scan import scan
 
     result = scan(root, today)
+    for folder in (root.path, root.own_dir, root.own_dir / "index"):
+        remove_stale_temp(folder)
     paths = case_paths(root)
-    changed = sum(write_status(paths[r["folder"]], r, today) for r in result.records if r["folder"] in paths)
+    changed, failed = 0, []
+    for r in result.records:
+        if r["folder"] not in paths:
+            continue
+        try:
+            changed += write_status(paths[r["folder"]], r, today)
+        except OSError as exc:
+            failed.append(f"дело «{r['folder']}»: {STATUS_FILE} не записан — {os_error_reason(exc)}")
     write_summary(root, result.records, today)
-    return Written(root.path / SUMMARY_FILE, changed, result.records, result.warnings)
+    return Written(root.path / SUMMARY_FILE, changed, result.records, result.warnings, failed)

@@ -5,9 +5,11 @@ never half of either. Every file kezdocs writes goes through here.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 TEMP_PREFIX = ".kezdocs-tmp-"
@@ -77,3 +79,48 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- leftovers and errors --------------------------------------------------------------------------
+
+TEMP_MAX_AGE = 5 * 60  # seconds: a temporary file this old belongs to a writer that was killed (a write takes ms)
+
+
+def remove_stale_temp(folder: Path, max_age: float = TEMP_MAX_AGE) -> int:
+    """Delete `.kezdocs-tmp-*.tmp` files older than `max_age` in `folder` (not below): orphans of a killed write.
+
+    Younger ones may belong to a writer that is running now, so they stay. Only
+    regular files with kezdocs's own prefix and suffix are touched, never a
+    link; a folder that cannot be listed or a file that cannot be removed is
+    left as it is (cleaning is a courtesy, never a reason to fail). Returns
+    how many were removed.
+    """
+    removed = 0
+    limit = time.time() - max_age
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not (entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(".tmp")):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+OS_REASONS = {errno.ENOSPC: "нет места на диске", errno.EDQUOT: "превышена квота на диске",
+              errno.EROFS: "диск или папка только для чтения", errno.EACCES: "нет прав на запись",
+              errno.EPERM: "нет прав на запись", errno.ENOENT: "папки больше нет",
+              errno.ENOTDIR: "на месте папки лежит файл", errno.EEXIST: "на месте папки лежит файл",
+              errno.EISDIR: "на месте файла лежит папка", errno.ENAMETOOLONG: "слишком длинное имя или путь"}
+
+
+def os_error_reason(exc: OSError, with_file: bool = False) -> str:
+    """Why a write failed, in Russian («нет места на диске»); `with_file`: and the file it concerns."""
+    reason = OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    return f"{reason} ({exc.filename})" if with_file and exc.filename else reason

@@ -14,20 +14,34 @@ package exactly: names, order, pages. DOCX and other office files are
 converted by LibreOffice in one call; without LibreOffice they are packaged as
 they are (and the merged PDF holds only the PDFs). The clerk's files are only
 read; every output is written atomically.
+
+Atomic as a whole: the package is built in a hidden folder beside it
+(`Сформировано/.kezdocs-build-…`) from copies taken of the files read, and
+swapped into place by renames; a kill or a full disk leaves the previous
+package whole, and the next run removes what a killed run left. A file that
+cannot go into the package (cut short because it is still being copied,
+damaged, a format such as TIFF) stops it with every such file named, unless
+--force: then it is left out, and neither the inventory nor the lawsuit's
+attachment list mentions it.
 """
 from __future__ import annotations
 
+import errno
+import hashlib
 import io
+import logging
+import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
-from . import intake, render, requirements, stages
+from . import intake, locks, render, requirements, stages
 from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .errors import KezdocsError
 from .files import write_bytes_atomic
@@ -40,7 +54,13 @@ DOCUMENT_TITLES = {"lawsuit": "Исковое заявление", "court-order"
 OFFICE_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".txt"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 MAX_TITLE = 100  # characters of a file name's title part: court portals and Windows paths are short
+SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES}
 _OWN_FILE = re.compile(r"^\d{2} .+\.\w+$")
+BUILD_PREFIX = ".kezdocs-build-"  # Сформировано/.kezdocs-build-…: a package being built (hidden: not a document)
+ASIDE_PREFIX = ".kezdocs-aside-"  # Сформировано/.kezdocs-aside-Пакет <date>: the previous package during the swap
+PROFILE_DIR = "libreoffice-profile"  # under ROOT/.kezdocs/: LibreOffice's settings (no documents), kept for speed
+LOCK_TIMEOUT = 300.0  # seconds to wait for another package of the same case (LibreOffice may take minutes)
+PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1, 7.5.5)
 
 
 # --- check ---------------------------------------------------------------------------------
@@ -82,9 +102,16 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
 @dataclass
 class Attachment:
     title: str
-    source: Path  # the file read (a clerk's file, or one generated in the work folder)
-    pdf: Path | None = None  # the PDF to package; None when it could not be made
+    source: Path  # the file read (a clerk's file, or one kezdocs generated in the build folder)
+    doc: intake.Document | None = None  # the clerk's document it comes from; None for kezdocs's own
+    file: Path | None = None  # the copy taken of `source` in the build folder: what is packaged without a PDF
+    pdf: Path | None = None  # the PDF to package; None when there is none (a DOCX without LibreOffice)
     pages: int | None = None
+    problem: str | None = None  # why the file cannot go into the package; None when it can
+
+    @property
+    def shown(self) -> str:
+        return self.doc.relpath if self.doc is not None else self.source.name
 
 
 @dataclass
@@ -95,42 +122,110 @@ class PackageResult:
     step: str
     missing: list[str]
     warnings: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # «file: why» of files not included (built with --force)
+
+
+class NotIncluded(KezdocsError):
+    """Files the package needs cannot go into it (damaged, still being copied, a format a court cannot take)."""
+
+    def __init__(self, message: str, left_out: list[str]):
+        super().__init__(message)
+        self.left_out = left_out
 
 
 def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResult:
-    """Write the package of the case's court step; refuse when something is missing, unless `force`."""
+    """Write the package of the case's court step; refuse when something is missing or cannot be included,
+    unless `force`.
+
+    The package is assembled in a hidden folder beside it (`Сформировано/.kezdocs-build-…`, the same file
+    system) and swapped into place by renames, so a kill or a full disk at any moment leaves the previous
+    package whole: see `_swap_in` and `_recover`. Nothing is copied outside the root.
+    """
     result = check(root, ref, today)
     step = _court_step(result)
-    case_folder, case = result.folder, result.folder.case
-    planned = intake.Document(f"{GENERATED_DIR}/{CALCULATION_TITLE}.pdf", "calculation",
-                              intake.KINDS["calculation"], today, (), "name")
-    checklist = requirements.checklist(case, step, [*result.documents, planned])
+    checklist = requirements.checklist(result.folder.case, step, [*result.documents, _planned(today)])
     if not checklist.ready and not force:
         raise KezdocsError("пакет не сформирован — не хватает документов:\n"
                            + "\n".join(f"  • {m}" for m in checklist.missing)
                            + f"\nСписок: kezdocs check {ref} --step {step}; сформировать всё равно: --force")
+    generated = result.folder.path / GENERATED_DIR
+    target = generated / PACKAGE_DIR.format(day=today.isoformat())
+    with locks.held(_lock_path(root, result.folder), f"сборка пакета дела «{ref}»", LOCK_TIMEOUT):
+        work = None
+        try:
+            generated.mkdir(exist_ok=True)
+            _recover(generated)
+            work = Path(tempfile.mkdtemp(prefix=BUILD_PREFIX, dir=generated))
+            made = _assemble(root, result, step, today, work, force)
+            _swap_in(work / "package", target)
+        except OSError as exc:
+            raise KezdocsError(_write_failed(exc)) from exc
+        finally:
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+    made.folder, made.merged = target, target / MERGED_NAME
+    made.files = [target / p.name for p in made.files]
+    return made
+
+
+def _planned(today: date) -> intake.Document:
+    """The calculation the package generates afresh: it counts as present for the checklist."""
+    return intake.Document(f"{GENERATED_DIR}/{CALCULATION_TITLE}.pdf", "calculation",
+                           intake.KINDS["calculation"], today, (), "name")
+
+
+def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Path, force: bool) -> PackageResult:
+    """Make the numbered files and the merged PDF in `work/package`; everything read is copied into `work` first."""
+    case_folder, case = result.folder, result.folder.case
     warnings = [str(p) for p in result.problems]
     office = render.soffice()
     if office is None:
         warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
                         "(установите LibreOffice и повторите kezdocs package)")
-    with tempfile.TemporaryDirectory(prefix="kezdocs-package-") as tmp:
-        work = Path(tmp)
-        calculation = render.generate(root, case_folder, "calculation", today, out=work / "calc")[0]
-        attachments = _unique([Attachment(CALCULATION_TITLE, calculation)] + [
-            Attachment(_title(d), intake.real_path(case_folder.path, d.relpath))
-            for item in checklist.items if item.key != "calculation" for d in _chosen(item, result.documents)])
-        _to_pdf(attachments, work / "att", office, warnings)
-        lawsuit_docx = render.generate(root, case_folder, step, today, out=work / "main",
-                                       attachments=[(a.title, a.pages) for a in attachments])[0]
-        lawsuit = Attachment(DOCUMENT_TITLES[step], lawsuit_docx)
-        _to_pdf([lawsuit], work / "main-pdf", office, warnings)
-        everything = [lawsuit, *attachments]
-        target = case_folder.path / GENERATED_DIR / PACKAGE_DIR.format(day=today.isoformat())
-        files = _write_numbered(everything, target)
-        merged = target / MERGED_NAME
-        write_bytes_atomic(merged, merged_pdf(everything, _heading(case, step, today), checklist.missing))
-    return PackageResult(target, files, merged, step, checklist.missing, warnings)
+    converter = _Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
+    calculation = Attachment(CALCULATION_TITLE,
+                             render.generate(root, case_folder, "calculation", today, out=work / "work" / "calc")[0])
+    attachments, checklist, left_out = _choose(case_folder, step, result.documents, _planned(today), converter,
+                                               calculation)
+    if left_out and not force:
+        raise NotIncluded("пакет не сформирован — эти файлы не могут войти в пакет:\n"
+                          + "\n".join(f"  • {line}" for line in left_out)
+                          + "\nЗамените их (PDF целиком, JPEG/PNG или DOCX) и повторите; "
+                          + f"сформировать без них: kezdocs package {case_folder.ref} --force", left_out)
+    attachments = [calculation, *attachments]
+    lawsuit_docx = render.generate(root, case_folder, step, today, out=work / "work" / "main",
+                                   attachments=[(a.title, a.pages) for a in attachments])[0]
+    lawsuit = Attachment(DOCUMENT_TITLES[step], lawsuit_docx)
+    converter.prepare([lawsuit])
+    everything = [lawsuit, *attachments]
+    out = work / "package"
+    files = _place_numbered(everything, out)
+    write_bytes_atomic(out / MERGED_NAME, merged_pdf(everything, _heading(case, step, today), checklist.missing))
+    return PackageResult(out, files, out / MERGED_NAME, step, checklist.missing, warnings, left_out)
+
+
+def _choose(case_folder: CaseFolder, step: str, documents: list[intake.Document], planned: intake.Document,
+            converter: _Converter, calculation: Attachment):
+    """The attachments of the checklist, each copied and checked; a file that cannot be included is left out
+    and the checklist is drawn again without it (a generated claim may stand in for a damaged scan, or the item
+    becomes missing). Returns (attachments, checklist, «file: why» of the files left out)."""
+    usable = list(documents)
+    prepared: dict[Path, Attachment] = {}
+    first = [calculation]
+    while True:
+        checklist = requirements.checklist(case_folder.case, step, [*usable, planned])
+        chosen = _unique([Attachment(_title(d), intake.real_path(case_folder.path, d.relpath), d)
+                          for item in checklist.items if item.key != "calculation" for d in _chosen(item, usable)])
+        new = [a for a in chosen if a.source not in prepared]
+        if not new and not first:
+            break
+        converter.prepare([*first, *new])
+        first = []
+        prepared.update((a.source, a) for a in new)
+        failed = {a.doc.relpath for a in new if a.problem}
+        usable = [d for d in usable if d.relpath not in failed]
+    left_out = [f"{a.shown}: {a.problem}" for a in prepared.values() if a.problem]
+    return [prepared[a.source] for a in chosen], checklist, left_out
 
 
 def _court_step(result: CheckResult) -> str:
@@ -170,59 +265,266 @@ def _heading(case, step: str, today: date) -> str:
     return f"{DOCUMENT_TITLES[step]} — дело {case.number}, {case.debtor.name}, {today:%d.%m.%Y}"
 
 
+# --- the swap ------------------------------------------------------------------------------
+
+def _lock_path(root: Root, folder: CaseFolder) -> Path:
+    """One package build per case at a time: a second one would delete the first one's build folder."""
+    name = nfc(os.fsdecode(folder.path.name))
+    digest = hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+    return root.own_dir / "locks" / f"package-{digest}.lock"
+
+
+def _recover(generated: Path) -> None:
+    """Finish what a killed run left (under the case's package lock, so no build is running):
+    build folders are removed; a previous package set aside is restored when the new one never arrived,
+    removed when it did."""
+    for entry in list(generated.iterdir()):
+        name = entry.name
+        if name.startswith(BUILD_PREFIX):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif name.startswith(ASIDE_PREFIX) and entry.is_dir():
+            original = generated / name[len(ASIDE_PREFIX):]
+            if original.exists():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                os.replace(entry, original)
+    _fsync_dir(generated)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the finished package `new` at `target` by renames only (no data is written, so a full disk cannot
+    stop it halfway): the old package goes aside, the new one in, the old one is deleted. A kill between the
+    renames leaves the old package aside, whole, and `_recover` puts it back."""
+    generated = target.parent
+    aside = generated / f"{ASIDE_PREFIX}{target.name}"
+    if target.exists():
+        _carry_over(target, new)
+        os.replace(target, aside)
+        _fsync_dir(generated)
+    try:
+        os.replace(new, target)
+    except OSError:
+        if aside.exists() and not target.exists():
+            os.replace(aside, target)
+        raise
+    _fsync_dir(generated)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _carry_over(old: Path, new: Path) -> None:
+    """A file someone put into the previous package folder (not one kezdocs numbered) stays in the new one."""
+    for entry in old.iterdir():
+        name = nfc(entry.name)
+        if _OWN_FILE.match(name) or name == MERGED_NAME or (new / entry.name).exists():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, new / entry.name, follow_symlinks=False)
+
+
+_OS_REASONS = {errno.EACCES: "нет прав на файл или папку", errno.EPERM: "нет прав на файл или папку",
+               errno.EROFS: "диск или папка только для чтения", errno.EBUSY: "файл или папка заняты другой программой"}
+
+
+def _write_failed(exc: OSError) -> str:
+    """A full disk or a locked folder while building: the previous package is intact, say so in Russian."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return ("нет места на диске: пакет не сформирован, прежний пакет не изменён. "
+                "Освободите место и повторите kezdocs package")
+    where = f" ({exc.filename})" if exc.filename else ""
+    reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    return (f"не удалось записать пакет{where}: {reason}. Пакет не сформирован, прежний пакет "
+            "не изменён. Закройте файлы пакета в других программах, проверьте права на папку и повторите")
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames durable (POSIX); Windows has no directory fsync."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 # --- conversion ----------------------------------------------------------------------------
 
-def _to_pdf(attachments: list[Attachment], work: Path, office: str | None, warnings: list[str]) -> None:
-    """Give each attachment a PDF and its page count: PDFs as they are, images via fpdf2, office files
-    via one LibreOffice call (without `office` they keep no PDF and are packaged as they are)."""
-    work.mkdir(parents=True, exist_ok=True)
-    pending: list[tuple[Attachment, Path]] = []
-    for n, a in enumerate(attachments):
+class _Converter:
+    """Copies each file into the build folder and gives it a checked PDF and its page count: PDFs as they are,
+    images via fpdf2, office files via LibreOffice (one call per batch, working inside the build folder).
+    A clerk's file that cannot be included gets `problem`; kezdocs's own documents are packaged as they are."""
+
+    def __init__(self, work: Path, office: str | None, profile: Path, warnings: list[str]):
+        self.work, self.office, self.profile, self.warnings = work, office, profile, warnings
+        self.count = 0
+
+    def prepare(self, attachments: list[Attachment]) -> None:
+        pending = []
+        for a in attachments:
+            self.count += 1
+            self._take(a, self.count)
+            if a.problem is None and a.pdf is None and a.file.suffix in OFFICE_SUFFIXES and self.office:
+                pending.append(a)
+        if pending:
+            self._convert(pending)
+        for a in attachments:
+            if a.pdf is not None and a.problem is None:
+                a.pages, a.problem = check_pdf(a.pdf)
+                if a.problem:
+                    a.pdf = None
+            if a.problem and a.doc is None:  # kezdocs's own lawsuit or calculation is never left out
+                self.warnings.append(f"«{a.source.name}»: {a.problem} — упакован как есть")
+                a.problem, a.pdf = None, None
+
+    def _take(self, a: Attachment, n: int) -> None:
         suffix = a.source.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            a.problem = (f"формат «{suffix or 'без расширения'}» не принимается в пакет — "
+                         "сохраните документ в PDF (или JPEG, PNG, DOCX)")
+            return
+        (self.work / "src").mkdir(parents=True, exist_ok=True)
+        copy = self.work / "src" / f"{n:03d}{suffix}"  # numbered: two «скан.pdf» from two folders do not collide
+        a.problem = _snapshot(a.source, copy)
+        if a.problem:
+            return
+        a.file = copy
         if suffix == ".pdf":
-            a.pdf = a.source
+            a.pdf = copy
         elif suffix in IMAGE_SUFFIXES:
-            a.pdf = _image_pdf(a.source, work / f"{n:03d}.pdf", warnings)
-        elif suffix in OFFICE_SUFFIXES and office:
-            copy = work / f"{n:03d}{suffix}"  # numbered copies: two «скан.docx» from two folders do not collide
-            shutil.copyfile(a.source, copy)
-            pending.append((a, copy))
-    if pending:
+            a.pdf, a.problem = _image_pdf(copy, self.work / "src" / f"{n:03d}.pdf")
+
+    def _convert(self, pending: list[Attachment]) -> None:
+        out = self.work / "pdf"
         try:
-            render.convert_to_pdf([c for _, c in pending], work / "pdf")
-        except KezdocsError as exc:  # what did convert is used; the rest is packaged as it is
-            warnings.append(f"{exc}: такие файлы упакованы как есть")
-        for a, copy in pending:
-            produced = work / "pdf" / f"{copy.stem}.pdf"
-            a.pdf = produced if produced.is_file() else None
-    for a in attachments:
-        a.pages = _page_count(a, warnings) if a.pdf else None
+            render.convert_to_pdf([a.file for a in pending], out, workdir=self.work, profile=self.profile)
+        except KezdocsError:
+            pass  # which files did convert is seen below
+        for a in pending:
+            produced = out / f"{a.file.stem}.pdf"
+            if produced.is_file():
+                a.pdf = produced
+            else:
+                a.problem = "LibreOffice не смог преобразовать файл в PDF — файл повреждён или защищён паролем"
 
 
-def _image_pdf(source: Path, target: Path, warnings: list[str]) -> Path | None:
-    """A scan saved as a picture becomes one A4 page."""
-    from .pdftext import new_document
-
-    pdf = new_document()
-    pdf.add_page()
+def _snapshot(source: Path, copy: Path) -> str | None:
+    """Copy a file read into the build folder (the package is made from this copy, never from a file that
+    changes meanwhile); a problem when it cannot be read or changed while being copied (still being copied)."""
     try:
-        pdf.image(str(source), x=pdf.l_margin, y=pdf.t_margin, w=pdf.epw, h=pdf.eph, keep_aspect_ratio=True)
-    except Exception as exc:  # noqa: BLE001 - a damaged picture is reported, the package goes on
-        warnings.append(f"«{source.name}»: изображение не читается ({type(exc).__name__}), файл упакован как есть")
-        return None
-    target.write_bytes(bytes(pdf.output()))
-    return target
+        before = os.stat(source)
+        handle = open(source, "rb")
+    except OSError as exc:
+        return f"файл не открывается: {exc.strerror or exc}"
+    copied = 0
+    with handle, open(copy, "wb") as out:
+        while True:
+            try:
+                block = handle.read(1 << 20)
+            except OSError as exc:
+                return f"файл не читается: {exc.strerror or exc}"
+            if not block:
+                break
+            out.write(block)
+            copied += len(block)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        after = os.stat(source)
+    except OSError:
+        return "файл исчез, пока его читали"
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or copied != after.st_size:
+        return "файл ещё изменяется (идёт копирование?) — дождитесь его окончания и повторите"
+    return None
 
 
-def _page_count(a: Attachment, warnings: list[str]) -> int | None:
+def check_pdf(path: Path) -> tuple[int | None, str | None]:
+    """(pages, None) for a PDF that can go into the package whole, else (None, why): a file cut short (still
+    being copied: no «%%EOF» at its end), one pypdf cannot read or copy page by page, one with no pages."""
+    from pypdf import PdfWriter
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - PDF_TAIL))
+            tail = handle.read()
+    except OSError as exc:
+        return None, f"файл не читается: {exc.strerror or exc}"
+    if b"%%EOF" not in tail:
+        return None, "PDF обрывается (нет конца файла) — файл ещё копируется или повреждён"
+    with _quiet_pypdf():
+        try:
+            reader = _open_pdf(path)
+            pages = len(reader.pages)
+            if pages:
+                trial = PdfWriter()  # exactly what the merge will do, written to nowhere
+                trial.append(reader)
+                trial.write(_Sink())
+        except Exception:  # noqa: BLE001 - any failure of a damaged file means: not in the package
+            return None, "PDF не читается — файл повреждён или защищён паролем"
+    if not pages:
+        return None, "в PDF нет ни одной страницы"
+    return pages, None
+
+
+def _open_pdf(path: Path):
+    """A reader; a PDF with an owner password only (no password to open) is opened as a viewer would."""
     from pypdf import PdfReader
 
+    reader = PdfReader(path)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return reader
+
+
+class _Sink(io.RawIOBase):
+    """A stream that counts and forgets: a trial write costs no memory."""
+
+    def __init__(self):
+        super().__init__()
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+
+@contextmanager
+def _quiet_pypdf():
+    """pypdf logs every oddity of a damaged file in English; the problem says it once, in Russian."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
     try:
-        return len(PdfReader(a.pdf).pages)
-    except Exception as exc:  # noqa: BLE001 - a damaged PDF is reported by intake too; keep it out of the merge
-        warnings.append(f"«{a.source.name}»: PDF повреждён ({type(exc).__name__}) — не вошёл в общий файл")
-        a.pdf = None
-        return None
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
+    """A scan saved as a picture becomes one A4 page; a picture cut short or damaged is a problem."""
+    from PIL import Image
+
+    from .pdftext import new_document
+
+    try:
+        with Image.open(source) as picture:
+            picture.load()  # a file still being copied is cut short: decoding it whole fails
+        pdf = new_document()
+        pdf.add_page()
+        pdf.image(str(source), x=pdf.l_margin, y=pdf.t_margin, w=pdf.epw, h=pdf.eph, keep_aspect_ratio=True)
+        data = bytes(pdf.output())
+    except Exception:  # noqa: BLE001 - a damaged picture is reported, the package goes on
+        return None, "изображение не читается — файл повреждён или ещё копируется"
+    target.write_bytes(data)
+    return target, None
 
 
 # --- output --------------------------------------------------------------------------------
@@ -235,17 +537,23 @@ def file_name(number: int, title: str, suffix: str) -> str:
     return f"{number:02d} {clean or 'Документ'}{suffix}"
 
 
-def _write_numbered(everything: list[Attachment], target: Path) -> list[Path]:
-    """Write «NN title.pdf» files; earlier numbered files of the same day's package are replaced."""
-    names = [file_name(n, a.title, ".pdf" if a.pdf else a.source.suffix.lower()) for n, a in enumerate(everything, 1)]
-    if target.is_dir():
-        for old in target.iterdir():
-            if old.is_file() and _OWN_FILE.match(nfc(old.name)) and nfc(old.name) not in names:
-                old.unlink()
+def _place_numbered(everything: list[Attachment], out: Path) -> list[Path]:
+    """Move each attachment's PDF (or, without one, its copy) into `out` as «NN title.pdf», flushed to disk:
+    every file read is already a copy inside the build folder, so a rename is enough."""
+    out.mkdir()
     written = []
-    for name, a in zip(names, everything):
-        write_bytes_atomic(target / name, (a.pdf or a.source).read_bytes())
-        written.append(target / name)
+    for n, a in enumerate(everything, 1):
+        source = a.pdf or a.file
+        target = out / file_name(n, a.title, source.suffix.lower())
+        with open(source, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(source, target)
+        if a.pdf is not None:
+            a.pdf = target
+        else:
+            a.file = target
+        written.append(target)
+    _fsync_dir(out)
     return written
 
 
@@ -256,16 +564,19 @@ def merged_pdf(everything: list[Attachment], heading: str, missing: list[str]) -
     writer = PdfWriter()
     inventory = inventory_pdf(everything, heading, missing)
     writer.append(PdfReader(io.BytesIO(inventory)), outline_item="Опись документов")
-    for n, a in enumerate(everything, 1):
-        if a.pdf is not None:
-            writer.append(PdfReader(a.pdf), outline_item=f"{n:02d} {a.title}")
+    with _quiet_pypdf():
+        for n, a in enumerate(everything, 1):
+            if a.pdf is not None:
+                writer.append(_open_pdf(a.pdf), outline_item=f"{n:02d} {a.title}")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
 def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
-    """Опись: number, name, pages; what is missing (a package built with --force) goes first."""
+    """Опись: number, name, pages; what is missing (a package built with --force) goes first.
+
+    A court document: it lists only what the package holds, and no program's words (no «--force»)."""
     from .pdftext import new_document
 
     pdf = new_document()
@@ -278,7 +589,7 @@ def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]
     if missing:
         pdf.set_text_color(170, 0, 0)
         pdf.set_font("roboto", "B", 11)
-        pdf.multi_cell(0, 6, "Пакет сформирован с --force, не хватает документов:", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, "В комплекте документов не хватает:", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("roboto", "", 11)
         for m in missing:
             pdf.multi_cell(0, 6, f"• {m}", new_x="LMARGIN", new_y="NEXT")

@@ -14,7 +14,18 @@ repeated or left empty on its later rows. Importing:
   the good rows are.
 
 CSV is read as Excel saves it: UTF-8 with or without BOM, or Windows-1251;
-«;» or «,» between columns; amounts with a decimal comma.
+«;» or «,» between columns; amounts with a decimal comma. Quoting is read
+strictly, line by line: a quote inside an unquoted value, text after a closing
+quote, or a quote left open (which would swallow the rows after it) is
+reported with its line, and every line it affects is left out — never merged
+into a neighbour's value without a word.
+
+The import plans every row before it writes anything, then writes case by
+case through the one card writer (`cardfile`): an existing card is edited
+under its lock and re-read right before it is replaced, so a payment a clerk
+recorded meanwhile is kept. A journal (`import_journal`) makes a killed import
+known («не завершён: N из M») until a re-run, which skips what went in,
+completes it. One case that cannot be written does not stop the others.
 
 The export writes every case with its stage, next action, deadline and
 amounts (sheet «Дела»), and its charges and payments in the registry's own
@@ -22,7 +33,6 @@ layout (sheet «Реестр»), which imports back without changes.
 """
 from __future__ import annotations
 
-import csv
 import difflib
 import io
 import re
@@ -41,15 +51,19 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from . import card as card_mod
+from . import cardfile
 from . import penalty as penalty_mod
 from . import stages
-from .casefolder import Root, read_text
+from .casefolder import Root, read_text, shown_name
 from .errors import KezdocsError
-from .files import write_bytes_atomic, write_text_atomic
+from .files import os_error_reason, sha256, write_bytes_atomic
+from .import_journal import Journal
+from .import_journal import finish as finish_journal
+from .import_journal import unfinished as unfinished_imports
 from .ledger import allocate
 from .model import Case, DebtorType, Problem
 from .money import ZERO, as_text, format_rub, kopecks, parse_amount
-from .reports import Column, Report, basis_text
+from .reports import CONTROL_CHARS, Column, Report, basis_text, clean, guarded
 from .xlsx import workbook_bytes
 
 SHEET = "Реестр"
@@ -135,67 +149,200 @@ HEADERS = {_norm(name): f for f in FIELDS for name in (f.header, *f.aliases)}
 
 # --- reading the file (shell) ------------------------------------------------------------------
 
+@dataclass
+class Table:
+    """A registry file read: data rows as (line, {key: raw cell}), notices about its columns, and the lines
+    that could not be read (broken CSV quoting), each a problem with its line."""
+
+    records: list[tuple[int, dict]]
+    notices: list[Problem]
+    problems: list[Problem]
+
+
 def read_file(path: Path) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    """The data rows of an XLSX or CSV registry as (row number, {key: raw cell}) and notices about headers."""
+    """The data rows of an XLSX or CSV registry and notices about its headers (`read_table` also gives
+    the lines that could not be read)."""
+    table = read_table(path)
+    return table.records, table.notices
+
+
+def read_table(path: Path) -> Table:
+    """Read an XLSX or CSV registry: its rows by line, notices about its columns, unreadable lines."""
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            table = _xlsx_rows(path)
+            lines, broken = _xlsx_rows(path), []
         elif suffix in (".csv", ".txt"):
-            table = _csv_rows(path.read_bytes())
+            lines, broken = _csv_rows(path.read_bytes())
         else:
             raise KezdocsError(f"файл «{path.name}»: реестр принимается в формате .xlsx или .csv")
     except (OSError, KeyError, ValueError, openpyxl.utils.exceptions.InvalidFileException) as exc:
         raise KezdocsError(f"не удаётся прочитать реестр «{path.name}»: {exc}") from None
-    return _records(table, path.name)
+    return _records(lines, broken, path.name)
 
 
-def _xlsx_rows(path: Path) -> list[list]:
+def _xlsx_rows(path: Path) -> list[tuple[int, list]]:
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
+        return [(number, list(row)) for number, row in enumerate(ws.iter_rows(values_only=True), 1)]
     finally:
         wb.close()
 
 
-def _csv_rows(data: bytes) -> list[list]:
-    """UTF-8 (BOM or not) or Windows-1251; the delimiter is the one the header line uses most."""
+# --- CSV, read strictly ---------------------------------------------------------------------------
+
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
+LINES_LISTED = 1000  # lines of one broken span reported one by one; the rest in one problem
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class _Broken:
+    """Lines `first`..`last` of a CSV that cannot be read as rows: why (the first line's message), and the
+    column where it happened (its index in the line)."""
+
+    first: int
+    last: int
+    column: int
+    why: str  # "open" (a quote never closed), "merged" (rows inside quotes), "stray" (a quote out of place),
+    # "count" (lines the reader could not account for)
+
+
+def _csv_rows(data: bytes) -> tuple[list[tuple[int, list]], list[_Broken]]:
+    """UTF-8 (BOM or not) or Windows-1251; the delimiter is the one the header line uses most.
+
+    Returns the rows by their first physical line, and the spans of lines that
+    broken quoting makes unreadable. Python's `csv` would merge the rows after
+    an unclosed quote into one value, and drop a stray quote, without a word;
+    here the records are counted against the physical lines, so every line is
+    either read or reported.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1251")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=first.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows, broken, covered = _parse_csv(text, delimiter)
+    physical = len(_LINE_BREAK.findall(text)) + (0 if not text or text.endswith(("\n", "\r")) else 1)
+    if covered != physical:  # cannot happen by construction; if it ever does, no line goes unreported
+        broken.append(_Broken(1, physical, 0, "count"))
+        rows = []
+    return rows, broken
 
 
-def _records(table: list[list], source: str) -> tuple[list[tuple[int, dict]], list[Problem]]:
-    start = next((i for i, row in enumerate(table[:HEADER_SEARCH_ROWS])
+def _parse_csv(text: str, delimiter: str) -> tuple[list[tuple[int, list]], list[_Broken], int]:
+    """RFC 4180 as Excel writes it, tracking physical lines: (rows, broken spans, lines covered by both)."""
+    unquoted = re.compile(f"[^{re.escape(delimiter)}\r\n]*")
+    rows: list[tuple[int, list]] = []
+    broken: list[_Broken] = []
+    pos, line, end, covered = 0, 1, len(text), 0
+    while pos < end:
+        first, cells, fault = line, [], None
+        while True:  # the fields of one record
+            if text.startswith('"', pos):
+                found = _QUOTED.match(text, pos)
+                if found is None:  # the quote stays open to the end of the file
+                    value = text[pos + 1:]
+                    line += len(_LINE_BREAK.findall(value.rstrip("\r\n")))
+                    fault = fault or _Broken(first, line, len(cells), "open")
+                    cells.append(value)
+                    pos = end
+                    break
+                value = found.group(1)
+                breaks = len(_LINE_BREAK.findall(value))
+                if breaks and delimiter in value:  # whole rows inside one value
+                    fault = fault or _Broken(first, line, len(cells), "merged")
+                line += breaks
+                pos = found.end()
+                tail = unquoted.match(text, pos).group()
+                if tail:  # text after the closing quote: «"Ромашка" ООО» or «"ООО "Ромашка""»
+                    fault = fault or _Broken(first, line, len(cells), "stray")
+                    pos += len(tail)
+                cells.append(value.replace('""', '"') + tail)
+            else:
+                value = unquoted.match(text, pos).group()
+                if '"' in value:  # «ООО "Ромашка"» without quotes around the value
+                    fault = fault or _Broken(first, line, len(cells), "stray")
+                cells.append(value)
+                pos += len(value)
+            if pos < end and text[pos] == delimiter:
+                pos += 1
+                continue
+            break
+        last = line
+        if pos < end:  # the line break that ends the record
+            pos += 2 if text.startswith("\r\n", pos) else 1
+            line += 1
+        covered += last - first + 1
+        if fault is None:
+            rows.append((first, cells))
+        else:
+            fault.last = last
+            broken.append(fault)
+    return rows, broken, covered
+
+
+def _broken_problems(broken: list[_Broken], headers: dict[int, str], source: str) -> list[Problem]:
+    """Each line of a broken span reported by its number, the first one with the reason."""
+    problems = []
+    for b in broken:
+        column = headers.get(b.column)
+        where = f"в столбце «{column}»" if column else f"в {b.column + 1}-м столбце"
+        span = f"строки {b.first}–{b.last} не загружены" if b.last > b.first else f"строка {b.first} не загружена"
+        if b.why == "open":
+            first = (f"кавычка {where} открыта и не закрыта до конца файла: {span} — закройте кавычку "
+                     "(значение с кавычками целиком берётся в кавычки, кавычки внутри удваиваются)")
+        elif b.why == "merged":
+            first = (f"кавычка {where} не закрыта в своей строке: строки {b.first}–{b.last} слились в одно значение "
+                     "и не загружены — проверьте кавычки в этой строке")
+        elif b.why == "count":
+            first = f"число прочитанных строк не сходится с числом строк файла: {span}"
+        else:
+            first = (f"лишняя кавычка {where}: значение нельзя прочитать однозначно, строка не загружена — в CSV "
+                     'значение с кавычками целиком берётся в кавычки, а кавычки внутри удваиваются: "ООО ""Ромашка"""')
+        problems.append(Problem(source, b.first, first, column))
+        if b.why == "count":
+            continue
+        inside = f"внутри кавычки, открытой в строке {b.first}{f' (столбец «{column}»)' if column else ''}"
+        listed = min(b.last, b.first + LINES_LISTED)
+        problems += [Problem(source, n, f"не загружена: строка оказалась {inside}")
+                     for n in range(b.first + 1, listed + 1)]
+        if listed < b.last:  # a quote open at the top of a huge file: the reason once, not a million lines
+            problems.append(Problem(source, listed + 1, f"не загружены и строки {listed + 1}–{b.last}: они {inside}"))
+    return problems
+
+
+def _records(table: list[tuple[int, list]], broken: list[_Broken], source: str) -> Table:
+    start = next((i for i, (_, row) in enumerate(table[:HEADER_SEARCH_ROWS])
                   if any(_norm(c) == _norm("Номер дела") for c in row if c is not None)), None)
     if start is None:
         raise KezdocsError(f"в реестре «{source}» нет строки заголовков со столбцом «Номер дела» "
                            f"(образец: kezdocs import --template реестр.xlsx)")
+    header_line, header = table[start]
     columns, notices = {}, []
-    for index, header in enumerate(table[start]):
+    for index, header in enumerate(header):
         if header is None or not str(header).strip():
             continue
         found = HEADERS.get(_norm(header))
         if found is None:
             hint = difflib.get_close_matches(_norm(header), list(HEADERS), n=1, cutoff=0.6)
             tip = f"; может быть, «{HEADERS[hint[0]].header}»?" if hint else ""
-            notices.append(Problem(source, start + 1, f"столбец «{header}» не распознан и не загружается{tip}",
+            notices.append(Problem(source, header_line, f"столбец «{header}» не распознан и не загружается{tip}",
                                    str(header)))
         elif found.key in columns.values():
-            notices.append(Problem(source, start + 1, f"столбец «{header}» повторяется: берётся первый", str(header)))
+            notices.append(Problem(source, header_line, f"столбец «{header}» повторяется: берётся первый",
+                                   str(header)))
         else:
             columns[index] = found.key
     rows = []
-    for number, row in enumerate(table[start + 1:], start + 2):
+    for number, row in table[start + 1:]:
         values = {key: row[i] for i, key in columns.items() if i < len(row) and not _blank(row[i])}
         if values:
             rows.append((number, values))
-    return rows, notices
+    headers = {i: BY_KEY[key].header for i, key in columns.items()}
+    return Table(rows, notices, _broken_problems([b for b in broken if b.last > header_line], headers, source))
 
 
 def _blank(value) -> bool:
@@ -268,6 +415,10 @@ def _cell(spec: Field, value, chief_code: str | None):
     if spec.kind == "money":
         return _money_cell(value)
     text = _text(value)
+    bad = CONTROL_CHARS.findall(text)
+    if bad:
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        return _Bad(f"в значении недопустимые символы ({codes}) — удалите их")
     if spec.kind == "choice":
         found = DEBTOR_TYPES.get(text.casefold())
         return found or _Bad(f"«{text}» — допустимо: {', '.join(TYPE_CHOICES)}")
@@ -340,7 +491,9 @@ class Existing:
 @dataclass
 class Plan:
     new: dict[Path, str] = field(default_factory=dict)  # folder -> card text
-    updates: dict[Path, str] = field(default_factory=dict)  # card path -> new text
+    updates: dict[Path, str] = field(default_factory=dict)  # card path -> new text, as the card was when planned
+    edits: dict[Path, list[Row]] = field(default_factory=dict)  # card path -> rows to apply to the card as written
+    lines: dict[Path, list[int]] = field(default_factory=dict)  # folder -> its rows, to report a failed write
     imported: list[int] = field(default_factory=list)  # row numbers applied
     duplicates: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -463,6 +616,8 @@ def _update(result: Plan, found: Existing, rows: list[Row], source: str, adminis
     path = found.folder / card_mod.CARD_NAME
     if _valid(text, f"{found.folder.name}/{card_mod.CARD_NAME}", administrators, [r for r, _ in accepted], source, result):
         result.updates[path] = text
+        result.edits[path] = [row for row, entries in accepted if entries]
+        result.lines[found.folder] = [row.line for row, entries in accepted if entries]
         result.imported += [row.line for row, entries in accepted if entries]
 
 
@@ -504,6 +659,7 @@ def _create(result: Plan, number: str, fields: dict, rows: list[Row], root_path:
                 text = card_mod.append_entry(text, section, entry)
     if _valid(text, f"{folder.name}/{card_mod.CARD_NAME}", administrators, [r for r, _ in accepted], source, result):
         result.new[folder] = text
+        result.lines[folder] = [row.line for row, _ in accepted]
         result.imported += [row.line for row, entries in accepted if entries or not (row.charge or row.payment)]
 
 
@@ -580,25 +736,103 @@ class ImportResult:
     problems: list[Problem]  # rows not imported
     notices: list[Problem]  # about the file's columns
     dry_run: bool
+    resumed: bool = False  # this run completed an interrupted import of the same file
+    unfinished: list[str] = field(default_factory=list)  # interrupted imports still to re-run, after this one
 
 
 def import_registry(root: Root, path: Path, dry_run: bool = False) -> ImportResult:
-    """Create and update case folders from a registry file; each card is written atomically."""
-    records, notices = read_file(path)
-    rows, problems = parse_rows(records, path.name, root.settings.chief_code)
+    """Create and update case folders from a registry file: plan every row, then write case by case."""
+    table = read_table(path)
+    rows, problems = parse_rows(table.records, path.name, root.settings.chief_code)
     existing = existing_cases(root, {row.number for row in rows})
     result = plan(rows, existing, root.path, path.name, root.settings.administrators)
+    created, updated = [f.name for f in result.new], [p.parent.name for p in result.updates]
+    failed: list[Problem] = []
+    resumed = False
     if not dry_run:
-        for folder, text in result.new.items():
-            write_text_atomic(folder / card_mod.CARD_NAME, text)
-        for card_path, text in result.updates.items():
-            write_text_atomic(card_path, text)
+        created, updated, failed, resumed = _write(root, path, result)
+    lost = {p.line for p in failed}
     return ImportResult(
-        rows=len(records), imported=len(set(result.imported)),
-        created=[f.name for f in result.new], updated=[p.parent.name for p in result.updates],
-        duplicates=result.duplicates, problems=sorted(problems + result.problems, key=lambda p: p.line or 0),
-        notices=notices, dry_run=dry_run,
+        rows=len(table.records) + len({p.line for p in table.problems}),
+        imported=len(set(result.imported) - lost), created=created, updated=updated,
+        duplicates=result.duplicates,
+        problems=sorted(table.problems + problems + result.problems + failed, key=lambda p: p.line or 0),
+        notices=table.notices, dry_run=dry_run, resumed=resumed,
+        unfinished=[state.message() for state in unfinished_imports(root.path)],
     )
+
+
+def _write(root: Root, source: Path, result: Plan) -> tuple[list[str], list[str], list[Problem], bool]:
+    """Write the plan, journalled: (folders created, folders updated, rows of cases not written, resumed).
+
+    A case that cannot be written (its lock held too long, a full disk, an
+    editor that made its card invalid meanwhile) is reported on its rows; the
+    other cases are written, and the journal stays to say the import is not
+    complete.
+    """
+    digest = sha256(source)
+    interrupted = any(state.sha256 == digest for state in unfinished_imports(root.path))
+    planned = [folder.name for folder in result.new] + [card.parent.name for card in result.edits]
+    journal = Journal.start(root.path, source, digest, planned) if planned else None
+    administrators = root.settings.administrators
+    created: list[str] = []
+    updated: list[str] = []
+    failed: list[Problem] = []  # rows not written: their case failed, or they clash with the card as written
+    complete = True
+    steps = [(folder, lambda folder=folder, text=text: _create_card(folder, text, administrators))
+             for folder, text in result.new.items()]
+    steps += [(card.parent, lambda card=card, rows=rows: _update_card(card, rows, source.name, administrators))
+              for card, rows in result.edits.items()]
+    for folder, step in steps:
+        try:
+            failed += step()
+        except (KezdocsError, OSError) as exc:
+            reason = os_error_reason(exc) if isinstance(exc, OSError) else str(exc)
+            failed += [Problem(source.name, line, f"дело «{folder.name}» не записано: {reason}")
+                       for line in result.lines.get(folder, [])]
+            complete = False
+            continue
+        journal.done(folder.name)
+        (created if folder in result.new else updated).append(folder.name)
+    if complete:
+        finish_journal(root.path, source, digest)
+    return created, updated, failed, interrupted
+
+
+def _check(shown: str, administrators: tuple[str, ...]):
+    """What the card writer asks of the text it is about to write: a card `parse_card` accepts."""
+    return lambda text: card_mod.parse_card(text, shown, administrators)[1]
+
+
+def _create_card(folder: Path, text: str, administrators: tuple[str, ...]) -> list[Problem]:
+    """A new case's card, through the one card writer (it refuses to replace a card that is there)."""
+    card_path = folder / card_mod.CARD_NAME
+    cardfile.create_card(card_path, text, _check(f"{folder.name}/{card_mod.CARD_NAME}", administrators))
+    return []
+
+
+def _update_card(card_path: Path, rows: list[Row], source: str, administrators: tuple[str, ...]) -> list[Problem]:
+    """Add the rows' charges and payments to the card as it is when written (under its lock); returns the
+    rows that clash with what the card says by then.
+
+    The entries are worked out again from the text the writer has just read: a
+    payment a clerk recorded since the plan is kept, and a row that became a
+    duplicate meanwhile is not added twice.
+    """
+    shown = f"{card_path.parent.name}/{card_mod.CARD_NAME}"
+    late: list[Problem] = []
+
+    def edit(text: str) -> str:
+        case, _ = card_mod.parse_card(text, shown, administrators)
+        scratch = Plan()
+        for _, entries in _entries_of(rows, _Entries(case), source, scratch):
+            for section, entry in entries:
+                text = card_mod.append_entry(text, section, entry)
+        late[:] = scratch.problems
+        return text
+
+    cardfile.update_card(card_path, edit, _check(shown, administrators), what="загрузка реестра")
+    return late
 
 
 def existing_cases(root: Root, numbers: set[str]) -> dict[str, list[Existing]]:
@@ -662,18 +896,47 @@ EXPORT_COLUMNS = (
 )
 
 
+@dataclass
+class ExportResult:
+    path: Path
+    cases: int  # case folders written (a broken card is a row too)
+    problems: list[Problem]  # cases that could not be read or computed, characters removed from cells
+
+
 def export(root: Root, today: date, out: Path) -> tuple[Path, int]:
     """Write every case (sheet «Дела») and its charges and payments (sheet «Реестр») to `out`."""
-    folders = [root.load(f) for f in root.case_folders()]
-    overview = tuple(_overview_row(root, cf, today) for cf in folders)
-    cases = Report("export", f"Дела о взыскании задолженности на {today:%d.%m.%Y}", EXPORT_COLUMNS, overview,
-                   root.settings.name, numbered=False, sheet="Дела",
+    result = export_cases(root, today, out)
+    return result.path, result.cases
+
+
+def export_cases(root: Root, today: date, out: Path) -> ExportResult:
+    """`export`, with the problems: a case that cannot be read or computed is a row saying so (the others are
+    exported as usual), and a character a spreadsheet cannot hold is removed from its cell and reported."""
+    loaded, failed = guarded(root.case_folders(), root.load, lambda folder: shown_name(folder.name),
+                             "не удалось прочитать дело")
+    computed, failed_rows = guarded([cf for _, cf in loaded], lambda cf: _overview_row(root, cf, today),
+                                    lambda cf: cf.name, "не удалось посчитать суммы")
+    failed += failed_rows
+    by_name = {p.file: p for p in failed}
+    overview = [(row, cf.name) for cf, row in computed]
+    overview += [(_failed_row(name, problem), name) for name, problem in by_name.items()]
+    overview.sort(key=lambda item: item[1])
+    cases = Report("export", f"Дела о взыскании задолженности на {today:%d.%m.%Y}", EXPORT_COLUMNS,
+                   tuple(row for row, _ in overview), root.settings.name, numbered=False, sheet="Дела",
                    notes=("Долг — неоплаченная часть всех начислений; пени — по условиям карточки на дату выгрузки "
-                          "(как в kezdocs status).",))
-    registry_rows = tuple(r for cf in folders if cf.case for r in registry_rows_of(cf.case))
-    registry = Report("registry", "", REGISTRY_COLUMNS, registry_rows, numbered=False, sheet=SHEET)
+                          "(как в kezdocs status).",), refs=tuple(name for _, name in overview))
+    entries = [(row, cf.name) for _, cf in loaded if cf.case for row in registry_rows_of(cf.case)]
+    registry = Report("registry", "", REGISTRY_COLUMNS, tuple(row for row, _ in entries), numbered=False, sheet=SHEET,
+                      refs=tuple(name for _, name in entries))
+    cases, registry = clean(cases), clean(registry)
     write_bytes_atomic(out, workbook_bytes([cases, registry]))
-    return out, len(folders)
+    return ExportResult(out, len(overview), [*failed, *cases.warnings, *registry.warnings])
+
+
+def _failed_row(name: str, problem: Problem) -> tuple:
+    """The row of a case that could not be read or computed: named, with the reason, no figures."""
+    return (None, name, None, None, None, None, None, None, None, None, None, None, None,
+            "ошибка", "см. «Проблемы»", None, None, problem.message)
 
 
 def _overview_row(root: Root, cf, today: date) -> tuple:
@@ -725,4 +988,5 @@ def result_json(result: ImportResult) -> dict:
 
     return {"rows": result.rows, "imported": result.imported, "dry_run": result.dry_run,
             "created": result.created, "updated": result.updated, "duplicates": rows(result.duplicates),
-            "problems": rows(result.problems), "notices": rows(result.notices)}
+            "problems": rows(result.problems), "notices": rows(result.notices), "resumed": result.resumed,
+            "unfinished": result.unfinished}

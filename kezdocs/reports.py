@@ -13,16 +13,20 @@
 
 Every amount comes from `ledger` (and the penalty from `penalty`), the same
 functions `kezdocs status` uses, so the figures agree. Cases with a broken
-card are left out and listed in `Report.skipped`. A `Report` is a layout-free
-table (typed cells: text, `date`, `Decimal`); `xlsx` and `report_files` render it.
+card are left out and listed in `Report.skipped`; a case whose figures cannot
+be computed (or whose card cannot be read) is left out and listed in
+`Report.failed`, and the others still make the report. A `Report` is a
+layout-free table (typed cells: text, `date`, `Decimal`); `xlsx` and
+`report_files` render it, after `clean` has taken out the characters a
+spreadsheet or a document cannot hold.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol, TypeVar
 
 from . import penalty as penalty_mod
 from .keyrates import KeyRates
@@ -64,6 +68,9 @@ class Report:
     notes: tuple[str, ...] = ()
     skipped: tuple[Problem, ...] = ()  # cases left out because their card is broken
     sheet: str = "Отчёт"
+    refs: tuple[str, ...] = ()  # per row, the case(s) it comes from: how a problem with a cell names them
+    failed: tuple[Problem, ...] = ()  # cases left out because they could not be read or computed
+    warnings: tuple[Problem, ...] = ()  # what `clean` had to change in a cell
 
     def totals(self) -> tuple[Decimal | None, ...]:
         """The totals row as values (the XLSX writes the same as formulas)."""
@@ -94,6 +101,32 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
     if numerator is None or not denominator:
         return None
     return (numerator / denominator).quantize(RATIO_PLACES)
+
+
+T = TypeVar("T")
+
+
+def guarded(items: Iterable[T], compute: Callable[[T], object], name: Callable[[T], str],
+            failure: str = "не включено в отчёт — не удалось посчитать суммы") \
+        -> tuple[list[tuple[T, object]], list[Problem]]:
+    """`compute` for each item; an item it fails on becomes a problem naming it, and the others go on.
+
+    Why broad: a card that passes validation may still hold a value no one
+    foresaw (a date at the end of the calendar, an absurd amount); one such case
+    must not take the report of every other case down with it.
+    """
+    done, failed = [], []
+    for item in items:
+        try:
+            done.append((item, compute(item)))
+        except Exception as exc:  # noqa: BLE001 - isolation of one case, reported by name
+            failed.append(Problem(name(item), None, f"{failure} ({type(exc).__name__}: {exc}); проверьте карточку"))
+    return done, failed
+
+
+def _group_name(group: list[Case]) -> str:
+    numbers = ", ".join(c.number for c in group)
+    return f"дело № {numbers}" if len(group) == 1 else f"дела № {numbers}"
 
 
 # --- which cases go in -----------------------------------------------------------------------
@@ -168,8 +201,8 @@ def overdue_report(folders: Iterable[Loaded], day: date, organisation: str, admi
     """Приложение 2 on `day`: one row per debtor and КБК with overdue debt at the start of the year or on `day`."""
     cases, skipped = select(folders, administrator)
     year_start = date(day.year, 1, 1)
-    rows = []
-    for group in _groups(cases):
+
+    def figures(group: list[Case]) -> tuple | None:
         start = end = ZERO
         since: list[date] = []
         for case in group:
@@ -178,14 +211,18 @@ def overdue_report(folders: Iterable[Loaded], day: date, organisation: str, admi
             end += ledger.overdue(day)
             oldest = overdue_charges(ledger, day, day) or overdue_charges(ledger, year_start, year_start - ONE_DAY)
             since += [ledger.charges[oldest[0]].due + ONE_DAY] if oldest else []
-        if start or end:
-            first = group[0]
-            rows.append((first.kbk[:3], first.kbk, first.debtor.name, min(since), start, end, end - start,
-                         ratio(end, start)))
+        if not (start or end):
+            return None
+        first = group[0]
+        return (first.kbk[:3], first.kbk, first.debtor.name, min(since), start, end, end - start, ratio(end, start))
+
+    done, failed = guarded(_groups(cases), figures, _group_name)
+    rows = [(row, _group_name(group)) for group, row in done if row is not None]
     return Report(
         "overdue", f"Сведения (отчет) о состоянии просроченной задолженности на {day:%d.%m.%Y}", OVERDUE_COLUMNS,
-        tuple(rows), organisation, "(наименование администратора дохода)", f"Приложение № 2 к {REGULATION}",
-        notes=OVERDUE_NOTES, skipped=skipped, sheet="Приложение 2",
+        tuple(r for r, _ in rows), organisation, "(наименование администратора дохода)",
+        f"Приложение № 2 к {REGULATION}", notes=OVERDUE_NOTES, skipped=skipped, sheet="Приложение 2",
+        refs=tuple(ref for _, ref in rows), failed=tuple(failed),
     )
 
 
@@ -236,16 +273,20 @@ def _measures_of(case: Case, day: date) -> tuple[Decimal, Decimal] | None:
 def measures_report(folders: Iterable[Loaded], day: date, organisation: str, administrator: str | None = None) -> Report:
     """Приложение 3 on `day`: per debtor and КБК, the overdue debt, the sum repaid, the measures."""
     cases, skipped = select(folders, administrator)
-    figures = {id(case): f for case in cases if (f := _measures_of(case, day)) is not None}
+    done, failed = guarded(cases, lambda case: (_measures_of(case, day), measure_text(case, day)),
+                           lambda case: f"дело № {case.number}")
+    figures = {id(case): f for case, f in done if f[0] is not None}
     rows = []
     for group in _groups([c for c in cases if id(c) in figures]):
-        rows.append((group[0].kbk[:3], group[0].kbk, sum((figures[id(c)][0] for c in group), ZERO),
-                     sum((figures[id(c)][1] for c in group), ZERO), "\n".join(measure_text(c, day) for c in group)))
+        rows.append(((group[0].kbk[:3], group[0].kbk, sum((figures[id(c)][0][0] for c in group), ZERO),
+                      sum((figures[id(c)][0][1] for c in group), ZERO), "\n".join(figures[id(c)][1] for c in group)),
+                     _group_name(group)))
     return Report(
         "measures", "Сводный отчет о мерах, принятых для урегулирования просроченной дебиторской задолженности, "
                     f"сложившейся по состоянию на {day:%d.%m.%Y}",
-        MEASURES_COLUMNS, tuple(rows), organisation, "(наименование администратора дохода)",
+        MEASURES_COLUMNS, tuple(r for r, _ in rows), organisation, "(наименование администратора дохода)",
         f"Приложение № 3 к {REGULATION}", notes=MEASURES_NOTES, skipped=skipped, sheet="Приложение 3",
+        refs=tuple(ref for _, ref in rows), failed=tuple(failed),
     )
 
 
@@ -284,8 +325,10 @@ def parse_quarter(text: str) -> tuple[date, date]:
     if not found:
         raise ValueError(f"квартал «{text}» не понят: пишите, например, 2026-Q3")
     year, quarter = int(found[1]), int(found[2])
+    if year < 1:
+        raise ValueError(f"квартал «{text}»: год должен быть не меньше 1")
     start = date(year, 3 * quarter - 2, 1)
-    end = (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - ONE_DAY
+    end = date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - ONE_DAY
     return start, end
 
 
@@ -330,15 +373,19 @@ def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, o
     """The inventory of settlements at the end of `quarter` («2026-Q3»): one row per case."""
     start, end = parse_quarter(quarter)
     cases, skipped = select(folders, administrator)
-    rows = []
-    for case in sorted(cases, key=lambda c: (c.kbk, c.debtor.name.casefold(), c.number)):
+
+    def row(case: Case) -> tuple:
         ledger = allocate(case.charges, case.payments)
         charged, balance = sum((c.amount for c in case.charges), ZERO), ledger.outstanding(end)
         overdue = overdue_charges(ledger, end, end)
         grade, grounds = assess_collectability(case, ledger, end)
-        rows.append((case.number, case.debtor.name, case.debtor.inn or "", case.kbk, basis_text(case), charged,
-                     charged - balance, balance, ledger.overdue(end), penalty_mod.for_case(case, end, rates).total,
-                     ledger.charges[overdue[0]].due + ONE_DAY if overdue else None, grade, grounds))
+        return (case.number, case.debtor.name, case.debtor.inn or "", case.kbk, basis_text(case), charged,
+                charged - balance, balance, ledger.overdue(end), penalty_mod.for_case(case, end, rates).total,
+                ledger.charges[overdue[0]].due + ONE_DAY if overdue else None, grade, grounds)
+
+    done, failed = guarded(sorted(cases, key=lambda c: (c.kbk, c.debtor.name.casefold(), c.number)), row,
+                           lambda case: f"дело № {case.number}")
+    rows = [r for _, r in done]
     quarter_no = (start.month + 2) // 3
     return Report(
         "inventory", f"Инвентаризация расчетов с должниками за {quarter_no} квартал {start.year} года "
@@ -346,6 +393,7 @@ def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, o
         INVENTORY_COLUMNS, tuple(rows), organisation, "(наименование администратора дохода)",
         "Пункт 3.2 Регламента: инвентаризация расчетов с должниками не реже одного раза в квартал",
         notes=INVENTORY_NOTES, skipped=skipped, sheet="Инвентаризация",
+        refs=tuple(f"дело № {case.number}" for case, _ in done), failed=tuple(failed),
     )
 
 
@@ -354,6 +402,49 @@ def basis_text(case: Case) -> str:
     b = case.basis
     return " ".join(x for x in (b.document, f"№ {b.number}" if b.number else "",
                                 f"от {b.date:%d.%m.%Y}" if b.date else "") if x)
+
+
+# --- text a file can hold ---------------------------------------------------------------------------
+
+# C0 controls but tab, line feed and carriage return; DEL and C1; lone surrogates (a file name that is not
+# UTF-8); the two non-characters. XML — so XLSX and DOCX — cannot hold them (openpyxl raises on them).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """The text without the characters a spreadsheet or document cannot hold, and their codes («U+0000»)."""
+    found = CONTROL_CHARS.findall(text)
+    if not found:
+        return text, []
+    return CONTROL_CHARS.sub("", text), sorted({f"U+{ord(c):04X}" for c in found})
+
+
+def clean(report: Report) -> Report:
+    """The report with every text cell cleaned (`clean_text`); what was removed is in `warnings`, naming the
+    case (`refs`) and the column, so the clerk can fix the card. Never raises on a cell's text."""
+    warnings: list[Problem] = []
+
+    def text(value, ref: str, column: str):
+        if not isinstance(value, str):
+            return value
+        cleaned, removed = clean_text(value)
+        if removed:
+            warnings.append(Problem(ref, None, f"в поле «{column}» удалены недопустимые символы ({', '.join(removed)})"
+                                               " — они не могут храниться в файле; исправьте карточку дела", column))
+        return cleaned
+
+    sheet = f"лист «{report.sheet}»"
+    rows = tuple(
+        tuple(text(v, report.refs[i] if i < len(report.refs) else sheet, c.title) for v, c in zip(row, report.columns))
+        + row[len(report.columns):]
+        for i, row in enumerate(report.rows))
+    heading = {name: text(getattr(report, name), sheet, "заголовок") for name in ("title", "organisation", "caption",
+                                                                                   "form")}
+    notes = tuple(text(n, sheet, "примечания") for n in report.notes)
+    skipped, failed = ([replace(p, message=text(p.message, sheet, "примечания")) for p in problems]
+                       for problems in (report.skipped, report.failed))
+    return replace(report, rows=rows, notes=notes, skipped=tuple(skipped), failed=tuple(failed), **heading,
+                   warnings=report.warnings + tuple(dict.fromkeys(warnings)))
 
 
 # --- machine form ---------------------------------------------------------------------------------
@@ -368,6 +459,8 @@ def to_json(report: Report) -> dict:
         "rows": [[_json_cell(v) for v in row] for row in report.rows],
         "totals": [_json_cell(v) for v in report.totals()] if report.has_totals else None,
         "skipped": [str(p) for p in report.skipped],
+        "failed": [str(p) for p in report.failed],
+        "warnings": [str(p) for p in report.warnings],
     }
 
 
@@ -393,5 +486,6 @@ def display(value, kind: str) -> str:
 
 
 __all__ = ["Column", "Report", "overdue_report", "measures_report", "inventory_report", "parse_quarter",
-           "assess_collectability", "select", "same_administrator", "to_json", "display", "ratio",
+           "assess_collectability", "select", "same_administrator", "to_json", "display", "ratio", "clean",
+           "clean_text", "guarded",
            "OVERDUE_COLUMNS", "MEASURES_COLUMNS", "INVENTORY_COLUMNS"]

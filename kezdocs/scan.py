@@ -15,12 +15,12 @@ from typing import Callable, Iterator
 
 from . import intake, requirements, stages, workers
 from . import penalty as penalty_mod
-from .casefolder import CaseFolder, Root, fingerprint, is_case_folder, list_files, nfc
+from .casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
 from .index import Index
 from .model import Problem
 from .money import as_text
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: names shown safely, problems of names, folders and budgets
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
 CHUNK = 50  # cases per task sent to a worker
 
@@ -97,11 +97,30 @@ def _documents_stage(entry: Entry, env: Env) -> None:
 PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_stage, _money_stage, _documents_stage)
 
 
+# What a record holds when a stage failed before filling it (the dashboard and СТАТУС.txt read these).
+FAILED = {"stage": "card_error", "stage_label": "дело не обработано", "deadline": None, "deadline_missed": False,
+          "clause": None, "deadlines": [], "route": None, "debt": None, "penalty": None, "documents": [], "missing": [],
+          "debtor": None, "debtor_type": None, "administrator": None, "officer": None, "kbk": None}
+
+
 def build_record(folder: CaseFolder, env: Env) -> dict:
-    """Run one case through the pipeline; the result is a plain JSON-able record."""
+    """Run one case through the pipeline; the result is a plain JSON-able record.
+
+    A stage that fails on something nobody foresaw is a problem of this case
+    (the stages after it still run, on what they have), never the end of the scan.
+    """
     entry = Entry(folder)
     for step in PIPELINE:
-        step(entry, env)
+        try:
+            step(entry, env)
+        except Exception as exc:  # noqa: BLE001 - one case never stops a root of thousands
+            entry.problems.append(Problem(folder.name, None, f"дело обработано не полностью: внутренняя ошибка "
+                                                             f"({type(exc).__name__}); сообщите разработчикам"))
+            entry.record.setdefault("next_action", "проверьте файлы дела; сообщите разработчикам о замечании")
+    entry.record.setdefault("folder", folder.name)
+    entry.record.setdefault("case", folder.name)
+    for key, value in FAILED.items():
+        entry.record.setdefault(key, value)
     entry.record.update(
         problems=[{"file": p.file, "line": p.line, "message": p.message} for p in entry.problems],
         fingerprint=folder.fingerprint, as_of=env.today.isoformat(), version=RECORD_VERSION,
@@ -125,10 +144,10 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
     """
     index = Index(root.path)
     if only is None:
-        folders = {nfc(f.name): f for f in root.case_folders()}
+        folders = {folder_name(f): f for f in root.case_folders()}
         wanted = set(folders)
     else:  # the watcher's few folders: no listing of a root of thousands
-        named = {nfc(Path(f).name): Path(f) for f in only}
+        named = {folder_name(f): Path(f) for f in only}
         folders = {name: path for name, path in named.items() if is_case_folder(path)}
         wanted = set(named)
     done = 0
@@ -168,14 +187,24 @@ def _build_chunk(folders: list[Path], today: date, root: Root | None = None) -> 
     """Records of some folders: in this process (`root` given) or in a worker (its own root)."""
     root = root or workers.root()
     env = Env(root, today)
-    return [(nfc(folder.name), build_record(root.load(folder), env)) for folder in folders]
+    return [(folder_name(folder), _safe_record(root, folder, env)) for folder in folders]
+
+
+def _safe_record(root: Root, folder: Path, env: Env) -> dict:
+    """A folder's record; a folder that cannot even be loaded still gets one, naming the failure."""
+    try:
+        return build_record(root.load(folder), env)
+    except Exception as exc:  # noqa: BLE001 - one case never stops a root of thousands
+        broken = CaseFolder(folder, None, [Problem(folder_name(folder), None, f"папка дела не прочитана: внутренняя "
+                                                   f"ошибка ({type(exc).__name__}); сообщите разработчикам")])
+        return build_record(broken, env)
 
 
 def _fresh(record: dict | None, folder: Path, today: date) -> bool:
     """Unchanged folder, same day, same record layout: the stored record still holds."""
-    return (
-        record is not None
-        and record.get("version") == RECORD_VERSION
-        and record.get("as_of") == today.isoformat()
-        and record.get("fingerprint") == fingerprint(list_files(folder))
-    )
+    if record is None or record.get("version") != RECORD_VERSION or record.get("as_of") != today.isoformat():
+        return False
+    try:
+        return record.get("fingerprint") == fingerprint(list_files(folder))
+    except Exception:  # noqa: BLE001 - a folder that cannot be listed is read again, and its record says why
+        return False

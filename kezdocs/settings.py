@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from . import plaintext
 from .model import Problem
@@ -92,6 +92,14 @@ THRESHOLD_KEYS = {"судебный_приказ": "court_order", "мирово�
                   "арбитражный_приказ": "arbitration_order"}
 OWNED_ELSEWHERE = ("классификация", "наблюдение", "документы")
 
+# Sane ranges of the numeric settings: (least, most, unit). A value outside (or «1e400», «inf», «nan») is a
+# problem naming the line, and the default is used — a watcher waiting 1e400 seconds would silently do nothing.
+THRESHOLD_RANGE = (Decimal("1"), Decimal("1000000000000"), "руб.")  # пороги: from 1 rouble to a trillion
+NUMBER_RANGES = {
+    ("наблюдение", "задержка"): (Decimal("0.1"), Decimal("3600"), "секунд"),  # a file still for up to an hour
+    ("наблюдение", "пересканирование"): (Decimal("0.1"), Decimal("1440"), "минут"),  # up to once a day
+}
+
 
 def parse_settings(text: str, source: str = SETTINGS_NAME) -> tuple[Settings, list[Problem]]:
     """Read the settings; on problems, fall back to defaults field by field."""
@@ -133,8 +141,53 @@ def parse_settings(text: str, source: str = SETTINGS_NAME) -> tuple[Settings, li
         values[attr] = _person(root.get(key), key, bad)
     values["courts"] = {k: plaintext.strip(v) for k, v in root.get("суды", {}).items()} if isinstance(root.get("суды"), Map) else {}
     values["thresholds"] = _thresholds(root.get("пороги"), bad)
-    values["extra"] = {key: root[key] for key in OWNED_ELSEWHERE if key in root}
+    values["extra"] = {key: _checked_section(key, root[key], source, problems) for key in OWNED_ELSEWHERE if key in root}
     return Settings(**values), problems
+
+
+def _checked_section(section: str, value, source: str, problems: list[Problem]):
+    """A section another module reads, without the numbers out of their `NUMBER_RANGES` (each one a problem).
+
+    Only well-formed numbers are judged here; a value that is not a number at
+    all is left for the owning module, which says what it expects.
+    """
+    if not isinstance(value, Map):
+        return value
+    kept = Map()
+    kept.line, kept.key_lines = value.line, getattr(value, "key_lines", {})
+    for key, item in value.items():
+        limits = NUMBER_RANGES.get((section, key))
+        number = _number(plaintext.strip(item)) if limits and isinstance(item, Text) else None
+        if number is not None and not _within(number, limits):
+            name = f"{section}.{key}"
+            problems.append(Problem(source, value.line_of(key), _range_message(name, item.value.strip(), limits), name))
+            continue
+        kept[key] = item
+    return kept
+
+
+def _number(text: str | None) -> Decimal | None:
+    """A number as written in the settings («2», «0,5», «1e400», «inf»); None when it is not one."""
+    try:
+        return Decimal((text or "").strip().replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _within(number: Decimal, limits: tuple[Decimal, Decimal, str]) -> bool:
+    return number.is_finite() and limits[0] <= number <= limits[1]
+
+
+def _range_message(name: str, text: str, limits: tuple[Decimal, Decimal, str]) -> str:
+    least, most, unit = limits
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return (f"«{name}»: «{shown}» — вне допустимых пределов: от {_plain(least)} до {_plain(most)} {unit}; "
+            "используется значение по умолчанию")
+
+
+def _plain(number: Decimal) -> str:
+    """«0,1», «3 600», «1 000 000 000 000»: a limit as Russian text writes it."""
+    return f"{number:,f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _nested_text(value, key: str) -> str | None:
@@ -181,6 +234,9 @@ def _thresholds(value, bad) -> Thresholds:
             amount = None
         if attr is None or amount is None:
             bad("пороги", f"поле «пороги.{key}»: ожидается одно из {', '.join(THRESHOLD_KEYS)} с суммой", value.line_of(key))
+        elif not _within(amount, THRESHOLD_RANGE):
+            text = plaintext.strip(item) or ""
+            bad("пороги", _range_message(f"пороги.{key}", text, THRESHOLD_RANGE), value.line_of(key))
         else:
             fields[attr] = amount
     return Thresholds(**fields)

@@ -47,7 +47,7 @@ from watchdog.observers.polling import PollingObserver
 from . import dashboard, plaintext
 from .card import CARD_NAME
 from .casefolder import (CALENDAR_FILE, GENERATED_DIR, RATES_FILE, STATUS_FILE, Root, is_ignored, nfc,
-                         open_root)
+                         open_root, shown_name)
 from .errors import KezdocsError
 from .files import write_text_atomic
 from .index import Index
@@ -297,7 +297,7 @@ class Watcher:
             mode = f"опрос папок каждые {self.poll:g} с" if self.poll else "уведомления системы"
             self.log.info(f"наблюдение запущено: папка {self.root.path}; режим: {mode}; задержка {self.delay:g} с; "
                           f"плановая проверка каждые {self.rescan_seconds / 60:g} мин; процесс {os.getpid()}")
-            for p in self.settings_problems:
+            for p in [*self.settings_problems, *self.root.settings_problems]:  # a refused 1e400 is said here
                 self.log.warning(f"настройки: {p}")
             self._start_observer()
             self._safely("начальная проверка всех дел", self._initial_scan)
@@ -530,7 +530,7 @@ class Watcher:
     # logging
 
     def _open_log(self) -> None:
-        formatter = logging.Formatter("%(asctime)s %(message)s", datefmt="%d.%m.%Y %H:%M:%S")
+        formatter = _OneLineFormatter("%(asctime)s %(message)s", datefmt="%d.%m.%Y %H:%M:%S")
         file_handler = RotatingFileHandler(self.root.own_dir / LOG_NAME, maxBytes=2_000_000, backupCount=5,
                                            encoding="utf-8")
         self._handlers = [file_handler] + ([logging.StreamHandler(sys.stderr)] if self._console else [])
@@ -543,6 +543,14 @@ class Watcher:
             self.log.removeHandler(handler)
             handler.close()
         self._handlers = []
+
+
+class _OneLineFormatter(logging.Formatter):
+    """Every log record is one line that encodes: a file name with a newline, a bidi mark or bytes that
+    are not UTF-8 (in an event's path, an OSError's file name) is written escaped (`shown_name`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return shown_name(super().format(record))
 
 
 def _logger(root: Path) -> logging.Logger:

@@ -5,6 +5,13 @@ administrator and the date; the header frozen; the form's row of column
 numbers; real number and date cells in Russian formats; totals as `=SUM()`
 formulas; column widths; landscape printing, one page wide. The caller
 writes the bytes atomically (`files.write_bytes_atomic`).
+
+Every text is stored as a text cell, whatever it starts with: a debtor named
+`=HYPERLINK(…)` or `+7 …` is shown as written and never evaluated (the
+cell's type is "s", and a value that Excel would read as a formula when
+edited gets the quote-prefix style). Only kezdocs' own totals are formulas.
+Characters XML cannot hold are taken out first (`reports.clean`, which says
+which case and column lost what).
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .reports import Column, Report
+from .reports import CONTROL_CHARS, Column, Report, clean
 
 FORMATS = {"money": "#,##0.00", "date": "DD.MM.YYYY", "ratio": "0.00", "text": "@"}
 THIN = Side(style="thin")
@@ -24,14 +31,17 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 EMPTY_ROWS_STYLED = 1000  # rows of an empty registry sheet that get the column formats and choices
+# What makes a spreadsheet read a typed-in text as a formula (OWASP «CSV injection»).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def workbook_bytes(reports: list[Report]) -> bytes:
-    """One sheet per report, in order."""
+    """One sheet per report, in order. Each report is `clean`ed first: callers that report what was removed
+    clean it themselves beforehand (cleaning twice changes nothing)."""
     wb = Workbook()
     wb.remove(wb.active)
     for report in reports:
-        _sheet(wb, report)
+        _sheet(wb, clean(report))
     wb.properties.creator = "kezdocs"
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -104,11 +114,11 @@ def _totals(ws, report: Report, row: int, first: int) -> None:
         letter = get_column_letter(col)
         if column.total == "sum":
             formula = f"=SUM({letter}{first}:{letter}{last})" if report.rows else 0
-            _cell(ws, row, col, formula, number_format=FORMATS["money"], font=Font(bold=True))
+            _formula(ws, row, col, formula, number_format=FORMATS["money"], font=Font(bold=True))
         elif isinstance(column.total, tuple):
             num, den = (f"{get_column_letter(i + 1)}{row}" for i in column.total[1:])
-            _cell(ws, row, col, f'=IF({den}=0,"",ROUND({num}/{den},4))', number_format=FORMATS["ratio"],
-                  font=Font(bold=True))
+            _formula(ws, row, col, f'=IF({den}=0,"",ROUND({num}/{den},4))', number_format=FORMATS["ratio"],
+                     font=Font(bold=True))
         elif col > 1:
             _cell(ws, row, col, None)
 
@@ -118,6 +128,9 @@ def _notes(ws, report: Report, row: int, width: int) -> None:
     if report.skipped:
         lines.append("Не включены в отчёт (исправьте карточки и сформируйте отчёт заново):")
         lines += [f"— {p.message}" for p in report.skipped]
+    if report.failed:
+        lines.append("Не включены в отчёт из-за ошибки (исправьте и сформируйте отчёт заново):")
+        lines += [f"— {p}" for p in report.failed]
     for text in lines:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         _cell(ws, row, 1, text, font=Font(size=9), alignment=WRAP_TOP, border=None)
@@ -141,7 +154,25 @@ def _style_empty(ws, columns: tuple[Column, ...], first: int) -> None:
 
 def _cell(ws, row: int, col: int, value, number_format: str | None = None, font: Font | None = None,
           alignment: Alignment | None = None, border: Border | None = BOX):
-    cell = ws.cell(row, col, value)
+    """A value cell: numbers and dates as they are, any text as a text cell (never a formula)."""
+    if isinstance(value, str):
+        value = CONTROL_CHARS.sub("", value)  # already done by `clean`; openpyxl would raise on them
+        cell = ws.cell(row, col, value)
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel keeps it text even when the clerk edits the cell
+    else:
+        cell = ws.cell(row, col, value)
+    return _style(cell, number_format, font, alignment, border)
+
+
+def _formula(ws, row: int, col: int, formula, number_format: str | None = None, font: Font | None = None,
+             alignment: Alignment | None = None, border: Border | None = BOX):
+    """kezdocs' own formula (a total): the only place a cell may become one."""
+    return _style(ws.cell(row, col, formula), number_format, font, alignment, border)
+
+
+def _style(cell, number_format: str | None, font: Font | None, alignment: Alignment | None, border: Border | None):
     if number_format:
         cell.number_format = number_format
     if font:
