@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import KezdocsError
-from .files import _UMASK, TEMP_PREFIX, _fsync_dir
+from .files import write_bytes_atomic
 from .locks import held, holder_note_path
 from .model import Problem
 
@@ -141,7 +140,7 @@ def update_card(card_path: Path, edit: Callable[[str], str], check: Callable[[st
                 raise KezdocsError(f"{what} не сделана — карточка стала бы ошибочной:\n"
                                    + "\n".join(f"  {p}" for p in problems or ()))
             new_data = encode(new_text, encoding, shown)
-            if _replace_if_unchanged(card_path, data, new_data):
+            if write_bytes_atomic(card_path, new_data, expected=data):
                 _remember_own(lock, new_data)
                 return new_text
         raise KezdocsError(f"{what} не сделана: карточку {shown} всё время меняют — закройте её в редакторе и повторите")
@@ -159,7 +158,8 @@ def create_card(card_path: Path, text: str, check: Callable[[str], list[Problem]
         if card_path.exists():
             raise KezdocsError(f"дело уже есть: {card_path.parent}")
         data = text.encode("utf-8")
-        _replace_if_unchanged(card_path, None, data)
+        if not write_bytes_atomic(card_path, data, expected=None):
+            raise KezdocsError(f"дело уже есть: {card_path.parent}")
         _remember_own(lock, data)
 
 
@@ -170,7 +170,7 @@ def put_card(card_path: Path, text: str) -> None:
     with held(lock, f"карточка дела «{_shown(card_path)}»", LOCK_TIMEOUT):
         data = text.encode("utf-8")
         for _ in range(ATTEMPTS):
-            if _replace_if_unchanged(card_path, card_path.read_bytes() if card_path.exists() else None, data):
+            if write_bytes_atomic(card_path, data, expected=card_path.read_bytes() if card_path.exists() else None):
                 _remember_own(lock, data)
                 return
         raise KezdocsError(f"карточку {_shown(card_path)} всё время меняют — закройте её в редакторе и повторите")
@@ -211,48 +211,6 @@ def _changed(path: Path, data: bytes) -> bool:
         return path.read_bytes() != data
     except OSError:
         return True
-
-
-def _replace_if_unchanged(path: Path, expected: bytes | None, data: bytes) -> bool:
-    """Write `data` to a temporary file, then replace the card — only if it still holds `expected`.
-
-    `expected` None means the card must not exist. The comparison is made after
-    the slow part (writing and syncing the temporary file), right before the
-    rename, so the window for a lost editor save is as small as it can be.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _copy_mode(path, handle.fileno())
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        current = path.read_bytes() if path.exists() else None
-        if current != expected:
-            os.unlink(tmp)
-            return False
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-    return True
-
-
-def _copy_mode(path: Path, fd: int) -> None:
-    """The new card keeps the old one's permissions (or the usual 0666 less umask for a new one)."""
-    if os.name != "posix":
-        return
-    try:
-        mode = os.stat(path).st_mode & 0o777
-    except OSError:
-        mode = 0o666 & ~_UMASK
-    os.fchmod(fd, mode)
-
 
 
 def _remember_own(lock: Path, data: bytes) -> None:

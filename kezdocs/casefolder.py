@@ -20,6 +20,7 @@ from pathlib import Path
 from . import plaintext
 from .card import CARD_NAME, parse_card
 from .errors import KezdocsError
+from .files import os_error_reason
 from .model import Case, Problem
 from .settings import SETTINGS_NAME, Settings, parse_settings
 
@@ -99,15 +100,6 @@ def name_problem(name: str) -> str | None:
 def folder_name(path: Path | str) -> str:
     """A case folder's name as kezdocs keys and shows it: NFC, made safe (`shown_name`)."""
     return shown_name(nfc(os.path.basename(os.fspath(path))))
-
-
-def os_reason(exc: OSError) -> str:
-    """Why the system refused, in Russian (strerror is in the system's language, usually English)."""
-    reasons = {errno.EACCES: "нет прав на чтение", errno.EPERM: "нет прав на чтение",
-               errno.ENOENT: "файл исчез (удалён или переименован)", errno.ENAMETOOLONG: "слишком длинный путь или имя",
-               errno.EIO: "ошибка ввода-вывода (диск или сеть)", errno.EBUSY: "файл занят другой программой",
-               errno.ELOOP: "слишком много ссылок", errno.EISDIR: "это папка, а не файл"}
-    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
 
 
 @dataclass(frozen=True)
@@ -307,7 +299,7 @@ def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
         with open(path, "rb") as file:
             data = file.read(plaintext.MAX_BYTES + 1)
     except OSError as exc:
-        return "", Problem(shown, None, f"не удаётся прочитать файл: {os_reason(exc)}")
+        return "", Problem(shown, None, f"не удаётся прочитать файл: {os_error_reason(exc)}")
     if len(data) > plaintext.MAX_BYTES:
         return "", Problem(shown, None, f"файл больше {plaintext.MAX_BYTES // 1_000_000} МБ — это не карточка")
     try:
@@ -377,7 +369,7 @@ def list_folder(folder: Path, limits: tuple[int, int] | None = None) -> tuple[li
                 entries = list(listing)
         except OSError as exc:
             if prefix or exc.errno != errno.ENOENT:  # a vanished case folder is its card's problem
-                report(prefix.rstrip("/"), f"папка не читается ({os_reason(exc)}) — её файлы не учтены")
+                report(prefix.rstrip("/"), f"папка не читается ({os_error_reason(exc)}) — её файлы не учтены")
             continue
         for entry in entries:
             name = nfc(entry.name)
@@ -391,7 +383,7 @@ def list_folder(folder: Path, limits: tuple[int, int] | None = None) -> tuple[li
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_file = not is_dir and entry.is_file(follow_symlinks=False)
             except OSError as exc:
-                report(rel, f"не удаётся прочитать ({os_reason(exc)})")
+                report(rel, f"не удаётся прочитать ({os_error_reason(exc)})")
                 continue
             if is_file and rel == STATUS_FILE:
                 continue
@@ -416,7 +408,7 @@ def list_folder(folder: Path, limits: tuple[int, int] | None = None) -> tuple[li
             try:
                 st = entry.stat(follow_symlinks=False)
             except OSError as exc:
-                report(rel, f"не удаётся прочитать файл ({os_reason(exc)})")
+                report(rel, f"не удаётся прочитать файл ({os_error_reason(exc)})")
                 continue
             result.append(FileEntry(rel, st.st_size, st.st_mtime_ns, "" if raw == rel else raw))
     return sorted(result, key=lambda f: f.relpath), problems

@@ -5,7 +5,6 @@ Russian message; `--debug` shows the traceback instead.
 """
 from __future__ import annotations
 
-import errno
 import functools
 import json
 import sys
@@ -21,6 +20,7 @@ from rich.table import Table
 from . import cases, casefolder, requirements
 from .card import parse_date
 from .errors import KezdocsError
+from .files import os_error_reason
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)
@@ -69,16 +69,9 @@ def handle_errors(func):
     return wrapper
 
 
-OS_ERRORS = {errno.ENOSPC: "нет места на диске", errno.EDQUOT: "превышена квота на диске",
-             errno.EROFS: "диск или папка только для чтения", errno.EACCES: "нет прав на этот файл или папку",
-             errno.EPERM: "нет прав на этот файл или папку"}
-
-
 def os_error_text(exc: OSError) -> str:
     """An operating-system error in Russian, with the file it concerns; nothing was half-written (files.py)."""
-    reason = OS_ERRORS.get(exc.errno, exc.strerror or str(exc))
-    where = f" ({exc.filename})" if exc.filename else ""
-    return f"не удалось записать или прочитать файл{where}: {reason}; исправьте это и повторите команду"
+    return f"не удалось записать или прочитать файл: {os_error_reason(exc, with_file=True)}; исправьте это и повторите команду"
 
 
 root_option = click.option("--root", "root", type=click.Path(path_type=Path), default=None,
@@ -721,6 +714,23 @@ def templates_list(root) -> None:
         table.add_row(source.name, source.origin, ", ".join(source.kinds) or "[yellow]не используется[/yellow]",
                       str(source.path))
     console.print(table)
+
+
+@templates.command("copy")
+@click.argument("name")
+@root_option
+@handle_errors
+def templates_copy(name, root) -> None:
+    """Скопировать шаблон по умолчанию в папку «шаблоны» корня, чтобы поправить его в Word.
+
+    Свой шаблон, который уже есть, не перезаписывается.
+
+    Пример: kezdocs templates copy требование
+    """
+    from . import render
+
+    written = render.copy_template(casefolder.open_root(root), name)
+    console.print(f"скопирован шаблон: {written} — правьте его в Word; документы теперь заполняются по нему")
 
 
 @templates.command("check")

@@ -25,17 +25,31 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
+ANY = object()  # `expected` of a write that replaces whatever the file holds
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | object = ANY) -> bool:
+    """Write `data` to a temporary file beside `path`, fsync it, and rename it over `path`.
+
+    With `expected` (bytes, or None for «must not exist yet»), the file is
+    replaced only if it still holds exactly that: the comparison is made after
+    the slow part (writing and syncing), right before the rename, so a change
+    made meanwhile by someone else is seen, not overwritten. Returns whether
+    the file was written. The new file keeps the old one's permissions.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             if os.name == "posix":  # mkstemp makes 0600; others on a shared folder must read it too
-                os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
+                os.fchmod(handle.fileno(), _mode_of(path))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if expected is not ANY and _current(path) != expected:
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -43,7 +57,23 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
+    return True
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions a rewritten file keeps; a new one gets 0666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -70,7 +100,7 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (POSIX); Windows has no directory fsync."""
     if os.name != "posix":
         return
@@ -113,14 +143,17 @@ def remove_stale_temp(folder: Path, max_age: float = TEMP_MAX_AGE) -> int:
     return removed
 
 
+# Why the system refused, in Russian (strerror is in the system's language, usually English): the one table.
 OS_REASONS = {errno.ENOSPC: "нет места на диске", errno.EDQUOT: "превышена квота на диске",
-              errno.EROFS: "диск или папка только для чтения", errno.EACCES: "нет прав на запись",
-              errno.EPERM: "нет прав на запись", errno.ENOENT: "папки больше нет",
+              errno.EROFS: "диск или папка только для чтения", errno.EACCES: "нет прав на этот файл или папку",
+              errno.EPERM: "нет прав на этот файл или папку", errno.ENOENT: "файла или папки больше нет (удалены или переименованы)",
               errno.ENOTDIR: "на месте папки лежит файл", errno.EEXIST: "на месте папки лежит файл",
-              errno.EISDIR: "на месте файла лежит папка", errno.ENAMETOOLONG: "слишком длинное имя или путь"}
+              errno.EISDIR: "на месте файла лежит папка", errno.ENAMETOOLONG: "слишком длинный путь или имя",
+              errno.EIO: "ошибка ввода-вывода (диск или сеть)", errno.EBUSY: "файл или папка заняты другой программой",
+              errno.ELOOP: "слишком много ссылок"}
 
 
 def os_error_reason(exc: OSError, with_file: bool = False) -> str:
-    """Why a write failed, in Russian («нет места на диске»); `with_file`: and the file it concerns."""
+    """Why a read or write failed, in Russian («нет места на диске»); `with_file`: and the file it concerns."""
     reason = OS_REASONS.get(exc.errno, exc.strerror or str(exc))
     return f"{reason} ({exc.filename})" if with_file and exc.filename else reason

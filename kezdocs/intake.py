@@ -31,7 +31,8 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from .card import CARD_NAME
-from .casefolder import GENERATED_DIR, FileEntry, folder_name, nfc, os_reason, shown_name
+from .casefolder import GENERATED_DIR, FileEntry, folder_name, nfc, shown_name
+from .files import os_error_reason
 from .model import Problem
 from .plaintext import Map, Seq, Text
 from .settings import SETTINGS_NAME, Settings
@@ -491,7 +492,7 @@ def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | Non
             with open(path, "rb") as file:
                 return file.read(TEXT_PREFIX).decode("utf-8", errors="replace"), None
     except OSError as exc:
-        return "", f"не удаётся прочитать файл: {os_reason(exc)}"
+        return "", f"не удаётся прочитать файл: {os_error_reason(exc)}"
     except ArchiveRefused as exc:
         return "", f"файл {suffix[1:].upper()} не открыт: {exc}"
     except zipfile.BadZipFile:
@@ -504,7 +505,7 @@ def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | Non
 
 
 @contextmanager
-def _quiet(logger_name: str):
+def quiet(logger_name: str):
     """pypdf logs every oddity of a damaged file; the problem list says it once, in Russian."""
     logger = logging.getLogger(logger_name)
     level = logger.level
@@ -545,7 +546,7 @@ def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
                          "файл по виду документа («Договор.pdf», «Квитанция 42755012345678.pdf»)")
                     if want_text else (None, None))
         file.seek(0)
-        with _quiet("pypdf"), _pdf_budget():
+        with quiet("pypdf"), _pdf_budget():
             try:
                 reader = PdfReader(file, strict=False)
                 if reader.is_encrypted and not _decrypt(reader):

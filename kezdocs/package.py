@@ -29,12 +29,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import io
-import logging
 import os
 import re
 import shutil
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,7 +42,7 @@ from pathvalidate import sanitize_filename
 from . import intake, locks, render, requirements, stages
 from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .errors import KezdocsError
-from .files import write_bytes_atomic
+from .files import fsync_dir, os_error_reason, write_bytes_atomic
 from .model import Problem
 
 PACKAGE_DIR = intake.PACKAGE_PREFIX + "{day}"  # Сформировано/Пакет 2024-05-20
@@ -288,7 +286,7 @@ def _recover(generated: Path) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 os.replace(entry, original)
-    _fsync_dir(generated)
+    fsync_dir(generated)
 
 
 def _swap_in(new: Path, target: Path) -> None:
@@ -300,14 +298,14 @@ def _swap_in(new: Path, target: Path) -> None:
     if target.exists():
         _carry_over(target, new)
         os.replace(target, aside)
-        _fsync_dir(generated)
+        fsync_dir(generated)
     try:
         os.replace(new, target)
     except OSError:
         if aside.exists() and not target.exists():
             os.replace(aside, target)
         raise
-    _fsync_dir(generated)
+    fsync_dir(generated)
     shutil.rmtree(aside, ignore_errors=True)
 
 
@@ -323,30 +321,15 @@ def _carry_over(old: Path, new: Path) -> None:
             shutil.copy2(entry, new / entry.name, follow_symlinks=False)
 
 
-_OS_REASONS = {errno.EACCES: "нет прав на файл или папку", errno.EPERM: "нет прав на файл или папку",
-               errno.EROFS: "диск или папка только для чтения", errno.EBUSY: "файл или папка заняты другой программой"}
-
-
 def _write_failed(exc: OSError) -> str:
     """A full disk or a locked folder while building: the previous package is intact, say so in Russian."""
     if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return ("нет места на диске: пакет не сформирован, прежний пакет не изменён. "
                 "Освободите место и повторите kezdocs package")
     where = f" ({exc.filename})" if exc.filename else ""
-    reason = _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
+    reason = os_error_reason(exc)
     return (f"не удалось записать пакет{where}: {reason}. Пакет не сформирован, прежний пакет "
             "не изменён. Закройте файлы пакета в других программах, проверьте права на папку и повторите")
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make renames durable (POSIX); Windows has no directory fsync."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- conversion ----------------------------------------------------------------------------
@@ -453,7 +436,7 @@ def check_pdf(path: Path) -> tuple[int | None, str | None]:
         return None, f"файл не читается: {exc.strerror or exc}"
     if b"%%EOF" not in tail:
         return None, "PDF обрывается (нет конца файла) — файл ещё копируется или повреждён"
-    with _quiet_pypdf():
+    with intake.quiet("pypdf"):
         try:
             reader = _open_pdf(path)
             pages = len(reader.pages)
@@ -494,18 +477,6 @@ class _Sink(io.RawIOBase):
 
     def tell(self) -> int:
         return self.position
-
-
-@contextmanager
-def _quiet_pypdf():
-    """pypdf logs every oddity of a damaged file in English; the problem says it once, in Russian."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
@@ -553,7 +524,7 @@ def _place_numbered(everything: list[Attachment], out: Path) -> list[Path]:
         else:
             a.file = target
         written.append(target)
-    _fsync_dir(out)
+    fsync_dir(out)
     return written
 
 
@@ -564,7 +535,7 @@ def merged_pdf(everything: list[Attachment], heading: str, missing: list[str]) -
     writer = PdfWriter()
     inventory = inventory_pdf(everything, heading, missing)
     writer.append(PdfReader(io.BytesIO(inventory)), outline_item="Опись документов")
-    with _quiet_pypdf():
+    with intake.quiet("pypdf"):
         for n, a in enumerate(everything, 1):
             if a.pdf is not None:
                 writer.append(_open_pdf(a.pdf), outline_item=f"{n:02d} {a.title}")
