@@ -12,7 +12,7 @@ import difflib
 import io
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from ruamel.yaml import YAML
@@ -40,6 +40,7 @@ from .model import (
     PenaltyTerms,
     Problem,
 )
+from .dates import parse_date
 from .money import parse_amount
 from .plaintext import Map, Seq, Text
 
@@ -83,7 +84,6 @@ PERSON_ADDRESS_KINDS = ("регистрации", "фактический")
 INCOME_GROUPS = ("111", "113", "114", "116", "117")
 EVENT_CODES = {name.lower(): code for code, name in EVENTS.items()}  # the clerk may write «фссп»
 RESULT_CODES = {name: code for code, name in JUDGMENT_RESULTS.items()}
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 
 
 class Reader:
@@ -189,15 +189,6 @@ class Reader:
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
-
-
-def parse_date(text: str) -> date | None:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 def parse_card(text: str, source: str = CARD_NAME, administrators: tuple[str, ...] | None = None) -> tuple[Case | None, list[Problem]]:

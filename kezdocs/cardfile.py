@@ -28,16 +28,16 @@ import json
 import os
 import time
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from . import encodings
+from .encodings import Encoding
 from .errors import KezdocsError
 from .files import write_bytes_atomic
 from .locks import held, holder_note_path
 from .model import Problem
 
-BOM = b"\xef\xbb\xbf"
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another kezdocs writer of the same card
 QUIET = 0.25  # seconds a card must stay unchanged to count as saved, unless kezdocs wrote it itself
 SETTLE_MAX = 5.0  # seconds to wait for an editor to finish saving before working with what is there
@@ -45,47 +45,12 @@ LOCK_BUCKETS = 256
 ATTEMPTS = 20  # edits re-applied because the card changed under us, before giving up
 
 
-@dataclass(frozen=True)
-class Encoding:
-    """How a card's text is stored: the codec and the line ending, kept when kezdocs writes it back."""
-
-    codec: str = "utf-8"  # "utf-8", "utf-8-sig" (with BOM) or "cp1251"
-    newline: str = "\n"
-
-    @property
-    def label(self) -> str:
-        return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 с BOM", "cp1251": "Windows-1251"}[self.codec]
-
-
-def decode(data: bytes) -> tuple[str, Encoding]:
-    """The card's text with `\\n` line endings, and how to write it back.
-
-    UTF-8 first (with or without BOM); otherwise Windows-1251, what Russian
-    Notepad wrote for years. A byte that is neither raises `UnicodeDecodeError`.
-    """
-    newline = "\r\n" if b"\r\n" in data else "\n"
-    if data.startswith(BOM):
-        codec, text = "utf-8-sig", data[len(BOM):].decode("utf-8")
-    else:
-        try:
-            codec, text = "utf-8", data.decode("utf-8")
-        except UnicodeDecodeError:
-            codec, text = "cp1251", data.decode("cp1251")
-    return text.replace("\r\n", "\n"), Encoding(codec, newline)
-
-
 def encode(text: str, encoding: Encoding, shown: str) -> bytes:
     """`text` stored as the card was; a character Windows-1251 cannot hold is a Russian error."""
-    text = text.replace("\r\n", "\n")
-    if encoding.newline == "\r\n":
-        text = text.replace("\n", "\r\n")
-    body = text.encode("utf-8") if encoding.codec == "utf-8-sig" else None
-    if body is not None:
-        return BOM + body
     try:
-        return text.encode(encoding.codec)
+        return encodings.encode(text, encoding)
     except UnicodeEncodeError as exc:
-        bad = text[exc.start]
+        bad = exc.object[exc.start]
         raise KezdocsError(f"{shown}: карточка в кодировке {encoding.label}, а символ «{bad}» "
                            f"(U+{ord(bad):04X}) в ней не записать; сохраните карточку в UTF-8 и повторите") from None
 
@@ -121,7 +86,7 @@ def update_card(card_path: Path, edit: Callable[[str], str], check: Callable[[st
         for _ in range(ATTEMPTS):
             data = _settled_read(card_path, lock, shown)
             try:
-                text, encoding = decode(data)
+                text, encoding = encodings.decode(data)
             except UnicodeDecodeError:
                 raise KezdocsError(f"{shown}: карточка не в UTF-8 и не в Windows-1251 — "
                                    "сохраните её как текст UTF-8") from None

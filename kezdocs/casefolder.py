@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import plaintext
+from . import encodings, plaintext
 from .card import CARD_NAME, parse_card
 from .errors import KezdocsError
 from .files import os_error_reason
@@ -303,12 +303,9 @@ def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
     if len(data) > plaintext.MAX_BYTES:
         return "", Problem(shown, None, f"файл больше {plaintext.MAX_BYTES // 1_000_000} МБ — это не карточка")
     try:
-        return data.decode("utf-8-sig"), None
+        return encodings.decode(data)[0], None
     except UnicodeDecodeError:
-        try:
-            return data.decode("cp1251"), None
-        except UnicodeDecodeError:
-            return "", Problem(shown, None, "файл не в кодировке UTF-8 — сохраните его как текст UTF-8")
+        return "", Problem(shown, None, "файл не в кодировке UTF-8 — сохраните его как текст UTF-8")
 
 
 # --- the files of a case folder ------------------------------------------------------------------

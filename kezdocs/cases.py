@@ -18,6 +18,7 @@ from . import card as card_mod
 from . import cardfile
 from . import keyrates, penalty
 from .card import EVENT_CODES
+from .dates import parse_date
 from .casefolder import RATES_FILE, Root, nfc
 from .errors import KezdocsError
 from .files import write_text_atomic
@@ -86,7 +87,7 @@ def record_entry(root: Root, ref: str, event: str, when: str, fields: dict[str, 
     """Append an event (or a payment) to a card, keeping its comments; refuse what would break it."""
     folder = _find_settled(root, ref)
     path = folder.path / card_mod.CARD_NAME
-    if card_mod.parse_date(when) is None:
+    if parse_date(when) is None:
         raise KezdocsError(f"--date: «{when}» — не дата (пишите 15.04.2024)")
     if event.lower() in PAYMENT_WORDS:
         if amount is None:

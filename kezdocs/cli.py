@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import cases, casefolder, requirements
-from .card import parse_date
+from .dates import parse_date
 from .errors import KezdocsError
 from .files import os_error_reason
 

@@ -11,11 +11,13 @@ import csv
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from . import encodings
+from .dates import parse_date
 from .model import Problem
 
 USER_FILE = "ключевая_ставка.csv"
@@ -141,7 +143,7 @@ def parse_rates(text: str, source: str) -> tuple[tuple[RateEntry, ...], list[Pro
     delimiter = _delimiter(numbered[0][1])
     rows = [(n, [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter))]) for n, line in numbered]
     columns, problems = (0, 1, 2), []
-    if _parse_date(rows[0][1][0]) is None:
+    if parse_date(rows[0][1][0]) is None:
         header_line, header = rows.pop(0)
         columns = _columns(header)
         if columns is None:
@@ -178,11 +180,7 @@ def percent_text(rate: Decimal) -> str:
 
 def _read_text(path: Path) -> str:
     """UTF-8 (with or without BOM), else Windows-1251: what Excel saves on a Russian desktop."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
+    return encodings.decode(path.read_bytes())[0]
 
 
 def _delimiter(line: str) -> str:
@@ -215,7 +213,7 @@ def _entry(cells: list[str], columns: tuple[int, int, int | None], source: str,
     def cell(i: int | None) -> str:
         return cells[i] if i is not None and i < len(cells) else ""
 
-    when = _parse_date(cell(when_col))
+    when = parse_date(cell(when_col))
     if when is None:
         return None, Problem(source, line, f"«{cell(when_col)}» — не дата (нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)")
     rate = _parse_rate(cell(rate_col))
@@ -229,13 +227,6 @@ def _entry(cells: list[str], columns: tuple[int, int, int | None], source: str,
     return RateEntry(when, rate, confidence, source), None
 
 
-def _parse_date(text: str) -> date | None:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 _RATE = re.compile(r"\d+(\.\d+)?")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .card import parse_date
+from .dates import parse_date
 from .keyrates import USER_FILE, KeyRates, RateEntry, percent_text
 from .ledger import Ledger, allocate
 from .model import Case, Charge, Payment, PenaltyMethod, PenaltyTerms

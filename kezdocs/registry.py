@@ -51,6 +51,8 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from . import card as card_mod
+from . import encodings
+from .dates import parse_date
 from . import cardfile
 from . import penalty as penalty_mod
 from . import stages
@@ -218,10 +220,7 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, list]], list[_Broken]]:
     here the records are counted against the physical lines, so every line is
     either read or reported.
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251")
+    text = encodings.decode(data)[0]
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=first.count)
     rows, broken, covered = _parse_csv(text, delimiter)
@@ -440,7 +439,7 @@ def _date_cell(value):
         return value.date()
     if isinstance(value, date):
         return value
-    parsed = card_mod.parse_date(_text(value))
+    parsed = parse_date(_text(value))
     return parsed or _Bad(f"«{_text(value)}» — не дата (пишите 10.03.2024)")
 
 
@@ -944,12 +943,13 @@ def _overview_row(root: Root, cf, today: date) -> tuple:
     if case is None:
         return (cf.ref, cf.name, None, None, None, None, None, None, None, None, None, None, None,
                 "ошибка в карточке", "исправить карточку дела", None, None, "; ".join(str(p) for p in cf.problems))
-    a = stages.assess(case, today, root.calendar, root.settings.thresholds)
+    penalty = penalty_mod.for_case(case, today, root.rates).total
+    a = stages.assess(case, today, root.calendar, root.settings.thresholds, penalty=penalty)  # the route counts it
     ledger = allocate(case.charges, case.payments)
     charged = sum((c.amount for c in case.charges), ZERO)
     return (case.number, cf.name, case.administrator, case.debtor.name, case.debtor.inn, case.kbk, basis_text(case),
             case.officer.name, charged, charged - ledger.outstanding(today), a.debt, a.overdue_debt,
-            penalty_mod.for_case(case, today, root.rates).total, a.stage_label, a.next_action, a.deadline,
+            penalty, a.stage_label, a.next_action, a.deadline,
             "да" if a.deadline_missed else None, "; ".join(str(p) for p in a.problems) or None)
 
 

@@ -18,11 +18,12 @@ from __future__ import annotations
 import calendar as _stdcal
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
+from .dates import parse_date
 from .model import Problem
 
 _ONE_DAY = timedelta(days=1)
@@ -132,21 +133,6 @@ def _is_working(cal: Calendar, day: date) -> bool:
 
 DEFAULT = Calendar()
 
-_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_RU = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
-
-
-def parse_day(text: str) -> date | None:
-    """A date written «2028-01-02» or «02.01.2028»; None when it is neither."""
-    text = str(text).strip()
-    for pattern, fmt in ((_ISO, "%Y-%m-%d"), (_RU, "%d.%m.%Y")):
-        if pattern.fullmatch(text):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                return None
-    return None
-
 
 def _items(value: object) -> list[tuple[str, int | None]]:
     """(text, line) of each date: a YAML list, or one string with dates separated by commas/spaces.
@@ -187,7 +173,7 @@ def calendar_from_data(data: dict | None, file: str = OVERRIDES_FILE) -> tuple[C
             problems.append(Problem(file, key_line, f"неизвестное поле «{raw_key}»: допустимы «{KEY_DAYS_OFF}» и «{KEY_WORKDAYS}»", str(raw_key)))
             continue
         for item, line in _items(value):
-            day = parse_day(item)
+            day = parse_date(item)
             if day is None:
                 problems.append(Problem(file, line or key_line, f"«{item}» в «{raw_key}» — не дата (нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)", str(raw_key)))
             else:

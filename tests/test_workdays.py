@@ -7,7 +7,8 @@ from click.testing import CliRunner
 
 from kezdocs import plaintext
 from kezdocs.cli import main
-from kezdocs.workdays import DEFAULT, Calendar, calendar_from_data, parse_day
+from kezdocs.dates import parse_date
+from kezdocs.workdays import DEFAULT, Calendar, calendar_from_data
 
 D = date
 
@@ -146,8 +147,8 @@ def test_empty_or_missing_overrides_give_the_package_calendar():
     ("2028-01-02", D(2028, 1, 2)), ("02.01.2028", D(2028, 1, 2)), ("2.1.2028", D(2028, 1, 2)),
     ("2028-02-30", None), ("завтра", None), ("", None),
 ])
-def test_parse_day(text, expected):
-    assert parse_day(text) == expected
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
 
 
 def test_calendar_commands_answer_in_russian_and_honour_the_root_file(tmp_path):
