@@ -144,7 +144,8 @@ def probe_card(root: Path, today: date, rounds: int = 100, contended: bool = Fal
     import multiprocessing
 
     from kezdocs import cardfile
-    from kezdocs.card import CARD_NAME, append_entry, parse_card
+    from kezdocs.card import CARD_NAME, parse_card
+    from kezdocs.cardedit import append_entry
     from kezdocs.files import write_bytes_atomic
 
     card = next(p for p in sorted(root.glob(f"*/{CARD_NAME}")) if parse_card(p.read_text(encoding="utf-8"))[0])

@@ -3,21 +3,16 @@
 `parse_card(text, source)` is pure: it returns a `model.Case` or the list of
 problems (file, line, field, Russian message), never raises. Every scalar is
 read as text and then validated, so identifiers keep their leading zeros.
-`append_entry` edits the card's text with ruamel's round trip, so the
-clerk's comments and layout survive `kezdocs record`.
+Edits of a card's text live in `cardedit` (ruamel's round trip, comments kept).
 """
 from __future__ import annotations
 
 import difflib
-import io
 import json
 import re
 from datetime import date
 from decimal import Decimal
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from stdnum.exceptions import ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
@@ -469,38 +464,6 @@ def _check_event_order(r: Reader, events: tuple[Event, ...]) -> None:
                       f"события идут не по порядку: «{EVENTS.get(e.kind, e.kind)}» {e.date:%d.%m.%Y} записано после "
                       f"«{EVENTS.get(previous.kind, previous.kind)}» {previous.date:%d.%m.%Y}")
         previous = e
-
-
-# --- edits that keep the clerk's comments -------------------------------------------------
-
-def append_entry(text: str, section: str, entry: dict[str, str]) -> str:
-    """Return the card's text with `entry` appended to the list `section` (события / платежи).
-
-    ruamel's round trip keeps comments, key order and quoting; the new entry is
-    written in flow style, as the example card writes its lists. A text that is
-    no card (half saved by an editor) raises `ValueError`.
-    """
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:
-        raise ValueError(f"карточка не читается как YAML: {exc}") from None
-    if not isinstance(data, CommentedMap):
-        raise ValueError("карточка должна быть набором полей «ключ: значение»")
-    row = CommentedMap((k, v) for k, v in entry.items())
-    row.fa.set_flow_style()
-    existing = data.get(section)
-    if not isinstance(existing, list):
-        existing = CommentedSeq()
-        data[section] = existing
-    existing.fa.set_block_style()
-    existing.append(row)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
 
 
 # --- a new card, with comments that teach the format ---------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from . import card as card_mod
-from . import cardfile
+from . import cardedit, cardfile
 from . import keyrates, penalty
 from .card import EVENT_CODES
 from .dates import parse_date
@@ -104,7 +104,7 @@ def record_entry(root: Root, ref: str, event: str, when: str, fields: dict[str, 
             raise KezdocsError("для «решение суда» нужно --field результат=" + "|".join(JUDGMENT_RESULTS.values()))
         section, entry = "события", {"дата": when, "событие": name, **fields}
     shown = str(path.relative_to(root.path))
-    cardfile.update_card(path, lambda text: card_mod.append_entry(text, section, entry),
+    cardfile.update_card(path, lambda text: cardedit.append_entry(text, section, entry),
                          _checker(root, shown), what="запись")
     return path
 

@@ -7,7 +7,7 @@ repeated or left empty on its later rows. Importing:
 - a new case gets a folder «<номер> <должник>» and a commented card
   (`card.new_card_text`), checked by `card.parse_card` before it is written;
 - an existing case (same number) gets the charges and payments it lacks,
-  appended with `card.append_entry` so the clerk's comments survive; a charge
+  appended with `cardedit.append_entry` so the clerk's comments survive; a charge
   or payment already on the card is a duplicate and is skipped, never added
   twice; the case's other columns do not change an existing card;
 - a bad row is reported with its row number and column and is not imported;
@@ -34,7 +34,6 @@ layout (sheet «Реестр»), which imports back without changes.
 from __future__ import annotations
 
 import difflib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -45,12 +44,12 @@ from pathlib import Path
 
 import openpyxl
 from pathvalidate import sanitize_filename
-from ruamel.yaml import YAML
 from stdnum.exceptions import ValidationError
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from . import card as card_mod
+from . import cardedit
 from . import encodings
 from .dates import parse_date
 from . import cardfile
@@ -609,7 +608,7 @@ def _update(result: Plan, found: Existing, rows: list[Row], source: str, adminis
     text = found.text
     for _, entries in accepted:
         for section, entry in entries:
-            text = card_mod.append_entry(text, section, entry)
+            text = cardedit.append_entry(text, section, entry)
     if text == found.text:
         return
     path = found.folder / card_mod.CARD_NAME
@@ -651,11 +650,11 @@ def _create(result: Plan, number: str, fields: dict, rows: list[Row], root_path:
         number, fields.get("administrator") or administrators[0], fields["officer"], fields.get("phone", ""), kind,
         name, fields.get("inn", ""), addresses, fields["basis"], fields.get("basis_number", ""),
         f"{fields['basis_date']:%d.%m.%Y}" if "basis_date" in fields else "", fields["kbk"], charges)
-    text = _with_debtor_fields(text, _debtor_extras(kind, fields))
+    text = cardedit.set_debtor_fields(text, _debtor_extras(kind, fields))
     for _, entries in accepted:
         for section, entry in entries:
             if section == "платежи":
-                text = card_mod.append_entry(text, section, entry)
+                text = cardedit.append_entry(text, section, entry)
     if _valid(text, f"{folder.name}/{card_mod.CARD_NAME}", administrators, [r for r, _ in accepted], source, result):
         result.new[folder] = text
         result.lines[folder] = [row.line for row, _ in accepted]
@@ -701,26 +700,6 @@ def _debtor_extras(kind: str, fields: dict) -> dict[str, str]:
     if "ogrn" in fields:
         extras["огрнип" if kind == "ип" else "огрн"] = fields["ogrn"]
     return extras
-
-
-def _with_debtor_fields(text: str, extras: dict[str, str]) -> str:
-    """Set keys of the card's «должник» section (after «инн»), keeping the card's comments."""
-    if not extras:
-        return text
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    data = yaml.load(text)
-    debtor = data["должник"]
-    for key, value in extras.items():
-        if key in debtor:
-            debtor[key] = value
-        else:
-            debtor.insert(list(debtor).index("инн") + 1 if "инн" in debtor else len(debtor), key, value)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
 
 
 # --- import (shell) ---------------------------------------------------------------------------------
@@ -826,7 +805,7 @@ def _update_card(card_path: Path, rows: list[Row], source: str, administrators: 
         scratch = Plan()
         for _, entries in _entries_of(rows, _Entries(case), source, scratch):
             for section, entry in entries:
-                text = card_mod.append_entry(text, section, entry)
+                text = cardedit.append_entry(text, section, entry)
         late[:] = scratch.problems
         return text
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from kezdocs.card import append_entry, parse_card
+from kezdocs.card import parse_card
+from kezdocs.cardedit import append_entry
 from kezdocs.demo import company_inn, example_card, ogrn
 from kezdocs.model import DebtorType, PenaltyMethod
 from kezdocs.settings import REGULATION_ADMINISTRATORS

@@ -1,0 +1,70 @@
+"""Edits of a card's text that keep the clerk's comments, key order and quoting: the one ruamel set-up.
+
+Each function takes a card's text and returns the edited text; the card
+writer (`cardfile.update_card`) applies it to the text it just read. A text
+that is no card (half saved by an editor, or broken) raises `ValueError`.
+"""
+from __future__ import annotations
+
+import io
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+
+def _yaml() -> YAML:
+    """Round trip, long lines kept whole, lists indented as the example card writes them."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _edit(text: str, change) -> str:
+    yaml = _yaml()
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise ValueError(f"карточка не читается как YAML: {exc}") from None
+    if not isinstance(data, CommentedMap):
+        raise ValueError("карточка должна быть набором полей «ключ: значение»")
+    change(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def append_entry(text: str, section: str, entry: dict[str, str]) -> str:
+    """`entry` appended to the list `section` (события / платежи), in flow style like the example card."""
+
+    def change(data: CommentedMap) -> None:
+        row = CommentedMap((k, v) for k, v in entry.items())
+        row.fa.set_flow_style()
+        existing = data.get(section)
+        if not isinstance(existing, list):
+            existing = CommentedSeq()
+            data[section] = existing
+        existing.fa.set_block_style()
+        existing.append(row)
+
+    return _edit(text, change)
+
+
+def set_debtor_fields(text: str, extras: dict[str, str]) -> str:
+    """Keys of the card's «должник» section set (new ones after «инн»)."""
+    if not extras:
+        return text
+
+    def change(data: CommentedMap) -> None:
+        debtor = data.get("должник")
+        if not isinstance(debtor, CommentedMap):
+            raise ValueError("в карточке нет раздела «должник»")
+        for key, value in extras.items():
+            if key in debtor:
+                debtor[key] = value
+            else:
+                debtor.insert(list(debtor).index("инн") + 1 if "инн" in debtor else len(debtor), key, value)
+
+    return _edit(text, change)
