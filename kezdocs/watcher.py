@@ -32,7 +32,7 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from logging.handlers import RotatingFileHandler
@@ -56,6 +56,7 @@ from .money import format_rub
 from .plaintext import Map, Seq
 from .scan import ScanResult, scan
 from .settings import SETTINGS_NAME, Settings
+from .stability import StabilityTracker
 
 SECTION = "наблюдение"
 LOG_NAME = "kezdocs.log"
@@ -213,14 +214,6 @@ class ServiceLock:
 
 # --- the service ---------------------------------------------------------------------------------
 
-@dataclass
-class _Pending:
-    """A case with unprocessed events: when it was last touched and the last look at each file."""
-
-    touched: float
-    looks: dict[str, tuple[int, int] | None] = field(default_factory=dict)  # relpath -> (size, mtime_ns)
-
-
 def _look(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -270,7 +263,8 @@ class Watcher:
         self._handlers: list[logging.Handler] = []
         self._service_lock = ServiceLock(self.root.own_dir)
         self._cond = threading.Condition()
-        self._pending: dict[str, _Pending] = {}
+        self._pending = StabilityTracker(lambda: self.delay, time.monotonic,
+                                         lambda folder, relpath: _look(self.root.path / folder / relpath))
         self._root_touched: float | None = None
         self._stopping = threading.Event()
         self._records: dict[str, dict] = {}
@@ -349,42 +343,19 @@ class Watcher:
         target = target_of(self.root.path, path)
         if target is None:
             return
-        now = time.monotonic()
         with self._cond:
             if target.kind == "root":
-                self._root_touched = now
+                self._root_touched = time.monotonic()
+            elif target.relpath is not None and not is_directory:
+                self._pending.touch(target.folder, target.relpath, _look(Path(path)))
             else:
-                pending = self._pending.setdefault(target.folder, _Pending(now))
-                pending.touched = now
-                if target.relpath is not None and not is_directory:
-                    pending.looks[target.relpath] = _look(Path(path))
+                self._pending.touch(target.folder)
             self._cond.notify_all()
 
     def _take_stable(self) -> dict[str, list[str]]:
         """The pending cases that are quiet and whose files stopped changing (folder -> its changed files)."""
-        now = time.monotonic()
-        taken = {}
         with self._cond:
-            for name, pending in list(self._pending.items()):
-                if now - pending.touched < self.delay:
-                    continue
-                if self._settled(name, pending):
-                    taken[name] = sorted(pending.looks)
-                    del self._pending[name]
-                else:
-                    pending.touched = now
-        return taken
-
-    def _settled(self, name: str, pending: _Pending) -> bool:
-        settled = True
-        for relpath, before in list(pending.looks.items()):
-            now = _look(self.root.path / name / relpath)
-            if now is None:
-                continue  # gone: a deleted file (or a temp file) — the case is re-read without it
-            if now != before:
-                pending.looks[relpath] = now
-                settled = False
-        return settled
+            return self._pending.take()
 
     # the worker
 
