@@ -25,6 +25,7 @@ from .files import write_text_atomic
 from .model import EVENTS, JUDGMENT_RESULTS
 from .money import format_rub, parse_amount
 from .scan import ScanResult, scan
+from .sync import Synced, sync
 from .settings import SETTINGS_NAME
 
 PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
@@ -133,13 +134,14 @@ def _event_name(event: str) -> str:
     raise KezdocsError(f"неизвестное событие «{event}». Допустимые: {', '.join(EVENTS.values())}, платеж")
 
 
-def status(root: Root, today: date, ref: str | None) -> ScanResult:
-    """Scan (incrementally) and return every case's record, or one case's."""
-    result = scan(root, today)
+def status(root: Root, today: date, ref: str | None) -> Synced:
+    """Bring what is stale up to date (index, СТАТУС.txt, Сводка.html); every case's record, or one case's."""
     if ref is None:
-        return result
+        return sync(root, today)
     wanted = root.find(ref).name
-    return ScanResult([r for r in result.records if r["folder"] == wanted], result.warnings)
+    synced = sync(root, today, only=[wanted])
+    synced.records = [r for r in synced.records if r["folder"] == wanted]
+    return synced
 
 
 def reindex(root: Root, today: date) -> ScanResult:

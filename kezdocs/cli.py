@@ -182,7 +182,9 @@ def status(root, today, as_json, case) -> None:
         print_status_table(result.records)
     for warning in [*result.warnings, *unfinished_imports(opened.path)]:
         err_console.print(f"[yellow]{escape(str(warning))}[/yellow]")
-    if any(r["problems"] for r in result.records):
+    for failure in result.failed:
+        err_console.print(failure, style="red", markup=False, highlight=False)
+    if result.failed or any(r["problems"] for r in result.records):
         sys.exit(1)
 
 
@@ -395,9 +397,9 @@ def dashboard(root, today) -> None:
 
     Пример: kezdocs dashboard --root casefiles
     """
-    from . import dashboard as dashboard_mod
+    from .sync import sync
 
-    written = dashboard_mod.write_all(casefolder.open_root(root), parse_today(today))
+    written = sync(casefolder.open_root(root), parse_today(today))
     console.print(f"сводка: {written.summary} (дел — {len(written.records)}); обновлено файлов СТАТУС.txt — {written.statuses}")
     for warning in written.warnings:
         err_console.print(f"[yellow]{warning}[/yellow]")
@@ -794,6 +796,5 @@ def demo(root, today) -> None:
     day = parse_today(today)
     demo_mod.build(root_path, day)
     opened = casefolder.open_root(root_path)
-    result = cases.status(opened, day, None)
-    print_status_table(result.records)
-    demo_mod.after_scan(opened, day, result.records, console)
+    records = demo_mod.after_scan(opened, day, console)
+    print_status_table(records)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from . import stages
 from .casefolder import GENERATED_DIR, STATUS_FILE, Root, folder_name, shown_name
-from .files import os_error_reason, remove_stale_temp, write_text_if_changed
+from .files import remove_stale_temp, write_text_if_changed
 from .money import format_rub
 from .workdays import Calendar
 
@@ -363,37 +363,3 @@ def write_summary(root: Root, records: list[dict], today: date) -> bool:
     """Rewrite the root's `Сводка.html` when its content changed."""
     page = summary_html(records, today, root.calendar, root.settings.short_name)
     return write_text_if_changed(root.path / SUMMARY_FILE, page)
-
-
-@dataclass
-class Written:
-    summary: Path
-    statuses: int  # СТАТУС.txt files whose content changed
-    records: list[dict]
-    warnings: list[str]
-    failed: list[str] = field(default_factory=list)  # cases whose СТАТУС.txt could not be written, and why
-
-
-def write_all(root: Root, today: date) -> Written:
-    """Scan (incrementally), then write every `СТАТУС.txt` and `Сводка.html`: `kezdocs dashboard`.
-
-    A case folder that cannot be written (no rights, a full disk, a folder in
-    place of `СТАТУС.txt`, vanished) is that case's problem, listed in
-    `failed`; the other cases and the summary are written all the same.
-    """
-    from .scan import scan
-
-    result = scan(root, today)
-    for folder in (root.path, root.own_dir, root.own_dir / "index"):
-        remove_stale_temp(folder)
-    paths = case_paths(root)
-    changed, failed = 0, []
-    for r in result.records:
-        if r["folder"] not in paths:
-            continue
-        try:
-            changed += write_status(paths[r["folder"]], r, today)
-        except OSError as exc:
-            failed.append(f"дело «{r['folder']}»: {STATUS_FILE} не записан — {os_error_reason(exc)}")
-    write_summary(root, result.records, today)
-    return Written(root.path / SUMMARY_FILE, changed, result.records, result.warnings, failed)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from rich.markup import escape
 from stdnum.ru import inn as stdnum_inn
 
 from .card import CARD_NAME
 from .cardfile import put_card
-from .casefolder import nfc
 from .files import write_bytes_atomic, write_text_atomic
 from .pdftext import text_pdf
 from .settings import SETTINGS_NAME
@@ -428,26 +428,18 @@ def build(root: Path, today: date) -> list[Path]:
     return folders
 
 
-def after_scan(root, today: date, records: list[dict], console) -> None:
+def after_scan(root, today: date, console) -> list[dict]:
     """Generate every document each demo case calls for now, then the dashboard and status files."""
-    from . import dashboard, render
-    from .errors import KezdocsError
+    from . import render
+    from .sync import sync
 
-    folders = {nfc(f.name): f for f in root.case_folders()}
-    written = 0
-    for record in records:
-        if record["stage"] == "card_error":
-            continue
-        for kind in render.due_kinds(record):
-            try:
-                paths = render.generate(root, folders[record["folder"]], kind, today)
-            except KezdocsError as exc:
-                console.print(f"[yellow]{record['case']}: {exc}[/yellow]")
-                continue
-            written += len(paths)
-            for path in paths:
-                console.print(f"  {record['case']}: {path.relative_to(root.path)}")
-    summary = dashboard.write_all(root, today)
-    console.print(f"Сформировано документов: {written}; сводка: {root.path / dashboard.SUMMARY_FILE}")
-    for warning in summary.warnings:
-        console.print(f"[yellow]{warning}[/yellow]")
+    synced = sync(root, today, due=render.due_kinds)
+    cases = {r["folder"]: r["case"] for r in synced.records}
+    for folder, path in synced.documents:
+        console.print(f"  {cases.get(folder, folder)}: {path.relative_to(root.path)}", markup=False)
+    for failure in synced.failed:
+        console.print(f"[yellow]{escape(failure)}[/yellow]")
+    console.print(f"Сформировано документов: {len(synced.documents)}; сводка: {synced.summary}", markup=False)
+    for warning in synced.warnings:
+        console.print(f"[yellow]{escape(str(warning))}[/yellow]")
+    return synced.records

@@ -54,9 +54,9 @@ from .index import Index
 from .model import Problem
 from .money import format_rub
 from .plaintext import Map, Seq
-from .scan import ScanResult, scan
 from .settings import SETTINGS_NAME, Settings
 from .stability import StabilityTracker
+from .sync import Synced, sync
 
 SECTION = "наблюдение"
 LOG_NAME = "kezdocs.log"
@@ -410,13 +410,9 @@ class Watcher:
         self._start_observer()
 
     def _initial_scan(self) -> None:
-        today = self.today_fn()
-        previous = Index(self.root.path).records()
-        result = scan(self.root, today, full=True)
-        names = [r["folder"] for r in result.records]
-        self._apply(result, today, {name: [] for name in names}, previous, quiet=True)
-        problems = sum(bool(r.get("problems")) for r in result.records)
-        self.log.info(f"начальная проверка: дел — {len(result.records)}, с замечаниями — {problems}; "
+        synced = self._sync(Index(self.root.path).records(), full=True, quiet=True)
+        problems = sum(bool(r.get("problems")) for r in synced.records)
+        self.log.info(f"начальная проверка: дел — {len(synced.records)}, с замечаниями — {problems}; "
                       f"сводка: {dashboard.SUMMARY_FILE}")
 
     def _reload_root(self) -> None:
@@ -429,74 +425,47 @@ class Watcher:
         self.log.info("настройки папки с делами изменились — пересчитываю все дела")
         for p in [*self.settings_problems, *self.root.root_problems]:
             self.log.warning(f"настройки: {p}")
-        today = self.today_fn()
-        result = scan(self.root, today, full=True)
-        self._apply(result, today, {r["folder"]: [] for r in result.records}, previous, quiet=True)
+        self._sync(previous, full=True, quiet=True)
 
     def _update(self, batch: dict[str, list[str]]) -> None:
         """Re-scan the cases that changed (one scan for all of them) and write what depends on them."""
         known = dashboard.case_paths(self.root)
         names = {name: files for name, files in batch.items() if name in known or name in self._records}
-        if not names:
-            return
-        today = self.today_fn()
-        result = scan(self.root, today, only=[self.root.path / name for name in names])
-        self._apply(result, today, names, dict(self._records))
+        if names:
+            self._sync(dict(self._records), only=names, files=names)
 
     def _rescan(self) -> None:
         """The periodic check: every folder's fingerprint; changed cases are handled like events."""
-        today = self.today_fn()
-        result = scan(self.root, today)
-        current = {r["folder"]: r for r in result.records}
-        changed = {name: [] for name in set(current) | set(self._records) if current.get(name) != self._records.get(name)}
-        if changed:
-            self.log.info(f"плановая проверка: изменились дела — {len(changed)}")
-            self._apply(result, today, changed, dict(self._records))
+        def changed(records: dict[str, dict]) -> list[str]:
+            found = [n for n in set(records) | set(self._records) if records.get(n) != self._records.get(n)]
+            if found:
+                self.log.info(f"плановая проверка: изменились дела — {len(found)}")
+            return found
 
-    def _apply(self, result: ScanResult, today: date, changed: dict[str, list[str]], previous: dict[str, dict],
-               quiet: bool = False) -> None:
-        """After a scan: statuses of the changed cases, the summary, the documents now due; one log line each."""
-        records = {r["folder"]: r for r in result.records}
-        paths = dashboard.case_paths(self.root)
-        for warning in result.warnings:
+        self._sync(dict(self._records), pick=changed)
+
+    def _sync(self, previous: dict[str, dict], *, only=None, pick=None, full: bool = False, quiet: bool = False,
+              files: dict[str, list[str]] | None = None) -> Synced:
+        """`sync` the root; log each case whose status changed, each document made, each failure."""
+        wanted = self.settings.auto_documents
+        due = (lambda record: due_documents(record, previous.get(record["folder"]), wanted)) if wanted else None
+        synced = sync(self.root, self.today_fn(), only=only, pick=pick, due=due, full=full)
+        for warning in synced.warnings:
             self.log.warning(f"индекс: {warning}")
-        for name, files in sorted(changed.items()):
+        records = {r["folder"]: r for r in synced.records}
+        for name in synced.cases:
             record, before = records.get(name), self._records.get(name)
-            if record is None:
-                if before is not None:
-                    self.log.info(f"дело «{before['case']}»: папка «{name}» удалена или в ней нет {CARD_NAME} — "
-                                  "дело убрано из сводки")
-                continue
-            if name in paths:
-                self._safely(f"запись {STATUS_FILE} в «{name}»", lambda: dashboard.write_status(paths[name], record, today))
-            if record != before and not quiet:
-                self.log.info(_case_line(record, files))
+            if record is None and before is not None:
+                self.log.info(f"дело «{before['case']}»: папка «{name}» удалена или в ней нет {CARD_NAME} — "
+                              "дело убрано из сводки")
+            elif record is not None and record != before and not quiet:
+                self.log.info(_case_line(record, (files or {}).get(name, [])))
+        for name, path in synced.documents:
+            self.log.info(f"дело «{records[name]['case']}»: сформирован документ {GENERATED_DIR}/{path.name}")
+        for failure in synced.failed:
+            self.log.error(failure)
         self._records = records
-        dashboard.write_summary(self.root, result.records, today)
-        self._generate(changed, previous, today, paths)
-
-    def _generate(self, changed: dict[str, list[str]], previous: dict[str, dict], today: date,
-                  paths: dict[str, Path]) -> None:
-        """The documents whose moment has come (settings «автодокументы»); an edited one is never overwritten."""
-        made = []
-        if not self.settings.auto_documents:
-            return
-        from . import render
-
-        for name in sorted(changed):
-            record = self._records.get(name)
-            if record is None or name not in paths:
-                continue
-            for kind in due_documents(record, previous.get(name), self.settings.auto_documents):
-                def one(kind=kind):
-                    written = render.generate(self.root, paths[name], kind, today)
-                    for path in written:
-                        self.log.info(f"дело «{record['case']}»: сформирован документ {GENERATED_DIR}/{path.name}")
-                    made.extend([name] if written else [])
-                self._safely(f"формирование документа «{kind}» по делу «{record['case']}»", one)
-        if made:
-            result = scan(self.root, today, only=[self.root.path / name for name in sorted(set(made))])
-            self._apply(result, today, {name: [] for name in set(made)}, dict(self._records))
+        return synced
 
     # logging
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from kezdocs import dashboard
 from kezdocs.casefolder import STATUS_FILE, open_root
 from kezdocs.cli import main
+from kezdocs.sync import sync
 from kezdocs.workdays import DEFAULT as CALENDAR
 
 TODAY = date(2026, 11, 24)
@@ -64,7 +65,7 @@ def test_status_text_marks_a_missed_deadline_and_says_when_nothing_is_missing():
 
 
 def test_status_of_a_broken_card_lists_its_problems_with_lines(root):
-    written = dashboard.write_all(root, TODAY)
+    written = sync(root, TODAY)
     broken = root.path / "2026-009 Ошибка в карточке"
     text = (broken / STATUS_FILE).read_text(encoding="utf-8-sig")
     assert "Стадия:              ошибка в карточке" in text
@@ -73,7 +74,7 @@ def test_status_of_a_broken_card_lists_its_problems_with_lines(root):
     assert written.statuses == 11
     # Unchanged content is not rewritten: the second run changes nothing.
     mtime = (broken / STATUS_FILE).stat().st_mtime_ns
-    again = dashboard.write_all(root, TODAY)
+    again = sync(root, TODAY)
     assert again.statuses == 0 and (broken / STATUS_FILE).stat().st_mtime_ns == mtime
 
 
@@ -138,7 +139,7 @@ def test_summary_totals_by_stage_and_kbk_and_todays_agenda():
 
 @needs_chromium
 def test_page_in_chromium_screenshot_sort_and_filter_by_url(root, tmp_path):
-    written = dashboard.write_all(root, TODAY)
+    written = sync(root, TODAY)
     page = root.path / dashboard.SUMMARY_FILE
     shot = tmp_path / "сводка.png"
     chromium(tmp_path, "--window-size=1400,1000", f"--screenshot={shot}", page.as_uri())
@@ -159,7 +160,7 @@ def test_page_in_chromium_screenshot_sort_and_filter_by_url(root, tmp_path):
 
 @needs_chromium
 def test_page_in_chromium_sorts_on_header_clicks_and_filters_on_select(root, tmp_path):
-    dashboard.write_all(root, TODAY)
+    sync(root, TODAY)
     page = (root.path / dashboard.SUMMARY_FILE).as_uri()
     rows = "Array.from(document.querySelectorAll('#cases tbody tr'))"
     visible = f"{rows}.filter(r => !r.hidden).map(r => r.dataset.folder)"
