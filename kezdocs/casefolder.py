@@ -15,6 +15,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from importlib import resources
 from pathlib import Path
 
 from . import encodings, plaintext
@@ -193,9 +194,7 @@ class Root:
 
     @cached_property
     def _rates(self):
-        from .keyrates import load
-
-        return load(self.path)
+        return load_rates(self.path)
 
     @property
     def rates(self):
@@ -257,6 +256,20 @@ class Root:
             names = ", ".join(m.name for m in matches)
             raise KezdocsError(f"номер дела «{ref}» указан в нескольких карточках: {names}")
         raise KezdocsError(f"дело «{ref}» не найдено в {self.path} (укажите номер дела или имя папки)")
+
+
+def load_rates(root: Path | None):
+    """The shipped key rates plus the root's `ключевая_ставка.csv` when there is one; and their problems."""
+    from .keyrates import PACKAGE_FILE, USER_FILE, KeyRates, conflicts, merge, parse_rates
+
+    shipped_text = resources.files("kezdocs.data").joinpath(PACKAGE_FILE).read_text(encoding="utf-8")
+    shipped, problems = parse_rates(shipped_text, PACKAGE_FILE)
+    rates = KeyRates(shipped)
+    path = Path(root) / USER_FILE if root is not None else None
+    if path is None or not path.is_file():
+        return rates, problems
+    extra, user_problems = parse_rates(encodings.decode(path.read_bytes())[0], USER_FILE)
+    return merge(rates, extra), problems + user_problems + conflicts(rates, extra)
 
 
 def is_case_folder(folder: Path) -> bool:

@@ -15,18 +15,17 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from . import card as card_mod
-from . import cardedit, cardfile
-from . import keyrates, penalty
+from . import cardedit, cardfile, penalty
 from .card import EVENT_CODES
+from .casefolder import RATES_FILE, Root, load_rates, nfc
 from .dates import parse_date
-from .casefolder import RATES_FILE, Root, nfc
 from .errors import KezdocsError
 from .files import write_text_atomic
-from .model import EVENTS, JUDGMENT_RESULTS
+from .model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
 from .money import format_rub, parse_amount
 from .scan import ScanResult, scan
-from .sync import Synced, sync
 from .settings import SETTINGS_NAME
+from .sync import Synced, sync
 
 PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
 
@@ -161,12 +160,9 @@ def manual_penalty(root: Root | None, end: date, options: dict):
     """A one-off calculation from the command line's options; a root only adds its ключевая_ставка.csv."""
     if not (options["amount"] and options["due"] and options["method"]):
         raise KezdocsError("укажите номер дела или --amount, --due и --method")
-    try:
-        charges, payments, terms = penalty.parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
-                                                            "moratorium": options["moratorium"] or "auto"})
-    except ValueError as exc:
-        raise KezdocsError(str(exc)) from None
-    rates, problems = keyrates.load(root.path if root else None)
+    charges, payments, terms = parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
+                                                "moratorium": options["moratorium"] or "auto"})
+    rates, problems = load_rates(root.path if root else None)
     return penalty.calculate(charges, payments, terms, end, rates), problems
 
 
@@ -177,3 +173,46 @@ def public_record(record: dict) -> dict:
 def rub(text: str | None) -> str:
     return format_rub(Decimal(text)) if text is not None else "—"
 
+
+def parse_options(
+    amount: str, due: str, payments: tuple[str, ...], method: str, percent: str | None = None,
+    rate_mode: str = "on-date", moratorium: str = "auto", cap: str | None = None,
+) -> tuple[tuple[Charge, ...], tuple[Payment, ...], PenaltyTerms]:
+    """A one-off calculation as typed on the command line; KezdocsError with a Russian message on bad input.
+
+    Payments are «дата:сумма» («2024-06-01:20000», «01.06.2024:20 000,50»).
+    """
+    terms = PenaltyTerms(
+        method=PenaltyMethod(method),
+        percent=_option_amount("--percent", percent) if percent is not None else None,
+        rate_mode=rate_mode, moratorium=moratorium,
+        cap_percent=_option_amount("--cap", cap) if cap is not None else None,
+    )
+    if terms.method == PenaltyMethod.PERCENT and not terms.percent:
+        raise KezdocsError("для --method percent укажите --percent (процент в день, например 0.1)")
+    charge = Charge("долг", _option_amount("--amount", amount), _option_date("--due", due))
+    return (charge,), tuple(_option_payment(text) for text in payments), terms
+
+
+def _option_payment(text: str) -> Payment:
+    when, sep, amount = text.partition(":")
+    if not sep:
+        raise KezdocsError(f"--payment: «{text}» — нужно «дата:сумма», например 2024-06-01:20000")
+    return Payment(_option_date("--payment", when), _option_amount("--payment", amount))
+
+
+def _option_amount(option: str, text: str) -> Decimal:
+    try:
+        value = parse_amount(text)
+    except ValueError as exc:
+        raise KezdocsError(f"{option}: {exc}") from None
+    if value <= 0:
+        raise KezdocsError(f"{option}: «{text}» — нужно число больше нуля")
+    return value
+
+
+def _option_date(option: str, text: str) -> date:
+    parsed = parse_date(text)
+    if parsed is None:
+        raise KezdocsError(f"{option}: «{text}» — не дата (пишите 2024-01-10 или 10.01.2024)")
+    return parsed

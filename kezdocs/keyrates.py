@@ -2,8 +2,8 @@
 
 The product ships the rates it knows (`data/key_rate.csv`); a user adds newer
 ones in `ключевая_ставка.csv` in the root without waiting for a release. The
-core (`KeyRates`, `parse_rates`, `merge`) is pure; `load` is the one shell
-function that reads files.
+module is pure (`KeyRates`, `parse_rates`, `merge`); `casefolder.load_rates`
+reads the files.
 """
 from __future__ import annotations
 
@@ -13,10 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 
-from . import encodings
 from .dates import parse_date
 from .model import Problem
 
@@ -161,26 +158,9 @@ def parse_rates(text: str, source: str) -> tuple[tuple[RateEntry, ...], list[Pro
     return tuple(e for _, e in sorted(entries.values(), key=lambda v: v[1].effective_from)), problems
 
 
-def load(root: Path | None) -> tuple[KeyRates, list[Problem]]:
-    """Shipped rates plus the root's `ключевая_ставка.csv` when there is one."""
-    shipped_text = resources.files("kezdocs.data").joinpath(PACKAGE_FILE).read_text(encoding="utf-8")
-    shipped, problems = parse_rates(shipped_text, PACKAGE_FILE)
-    rates = KeyRates(shipped)
-    path = root / USER_FILE if root is not None else None
-    if path is None or not path.is_file():
-        return rates, problems
-    extra, user_problems = parse_rates(_read_text(path), USER_FILE)
-    return merge(rates, extra), problems + user_problems + conflicts(rates, extra)
-
-
 def percent_text(rate: Decimal) -> str:
     """«16%», «7,75%», «0,1%»: how rates appear in formulas and messages."""
     return f"{format(rate.normalize(), 'f').replace('.', ',')}%"
-
-
-def _read_text(path: Path) -> str:
-    """UTF-8 (with or without BOM), else Windows-1251: what Excel saves on a Russian desktop."""
-    return encodings.decode(path.read_bytes())[0]
 
 
 def _delimiter(line: str) -> str:

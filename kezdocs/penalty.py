@@ -25,11 +25,10 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .dates import parse_date
 from .keyrates import USER_FILE, KeyRates, RateEntry, percent_text
 from .ledger import Ledger, allocate
 from .model import Case, Charge, Payment, PenaltyMethod, PenaltyTerms
-from .money import ZERO, as_text, format_rub, kopecks, parse_amount
+from .money import ZERO, as_text, format_rub, kopecks
 
 RATE_MODES = ("on-date", "per-period")
 MORATORIUM_MODES = ("auto", "include", "exclude-428")
@@ -176,50 +175,6 @@ def display_table(calc: Calculation) -> tuple[tuple[str, ...], list[tuple[str, .
     rows = display_rows(calc)
     keep = [i for i in range(len(COLUMNS)) if any(row[i] for row in rows) and (i != 0 or len({row[0] for row in rows}) > 1)]
     return tuple(COLUMNS[i] for i in keep), [tuple(row[i] for i in keep) for row in rows]
-
-
-def parse_options(
-    amount: str, due: str, payments: tuple[str, ...], method: str, percent: str | None = None,
-    rate_mode: str = "on-date", moratorium: str = "auto", cap: str | None = None,
-) -> tuple[tuple[Charge, ...], tuple[Payment, ...], PenaltyTerms]:
-    """A one-off calculation as typed on the command line; ValueError with a Russian message on bad input.
-
-    Payments are «дата:сумма» («2024-06-01:20000», «01.06.2024:20 000,50»).
-    """
-    terms = PenaltyTerms(
-        method=PenaltyMethod(method),
-        percent=_option_amount("--percent", percent) if percent is not None else None,
-        rate_mode=rate_mode, moratorium=moratorium,
-        cap_percent=_option_amount("--cap", cap) if cap is not None else None,
-    )
-    if terms.method == PenaltyMethod.PERCENT and not terms.percent:
-        raise ValueError("для --method percent укажите --percent (процент в день, например 0.1)")
-    charge = Charge("долг", _option_amount("--amount", amount), _option_date("--due", due))
-    return (charge,), tuple(_option_payment(text) for text in payments), terms
-
-
-def _option_payment(text: str) -> Payment:
-    when, sep, amount = text.partition(":")
-    if not sep:
-        raise ValueError(f"--payment: «{text}» — нужно «дата:сумма», например 2024-06-01:20000")
-    return Payment(_option_date("--payment", when), _option_amount("--payment", amount))
-
-
-def _option_amount(option: str, text: str) -> Decimal:
-    try:
-        value = parse_amount(text)
-    except ValueError as exc:
-        raise ValueError(f"{option}: {exc}") from None
-    if value <= 0:
-        raise ValueError(f"{option}: «{text}» — нужно число больше нуля")
-    return value
-
-
-def _option_date(option: str, text: str) -> date:
-    parsed = parse_date(text)
-    if parsed is None:
-        raise ValueError(f"{option}: «{text}» — не дата (пишите 2024-01-10 или 10.01.2024)")
-    return parsed
 
 
 def _charge_rows(index: int, ledger: Ledger, terms: PenaltyTerms, end: date, rates: KeyRates, looked_up: list) -> list[Row]:

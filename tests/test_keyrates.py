@@ -5,11 +5,12 @@ from decimal import Decimal
 import pytest
 
 from kezdocs import keyrates
+from kezdocs.casefolder import load_rates
 from kezdocs.keyrates import KeyRates, RateEntry
 
 
 def test_shipped_rates_load_with_the_date_of_the_last_known_rate():
-    rates, problems = keyrates.load(None)
+    rates, problems = load_rates(None)
     assert problems == []
     assert rates.first_known == date(2015, 8, 3)
     assert rates.last_known == date(2026, 7, 27)
@@ -19,7 +20,7 @@ def test_shipped_rates_load_with_the_date_of_the_last_known_rate():
 
 
 def test_a_date_before_the_first_known_rate_is_a_lookup_error():
-    rates, _ = keyrates.load(None)
+    rates, _ = load_rates(None)
     with pytest.raises(LookupError, match="02.08.2015"):
         rates.rate_on(date(2015, 8, 2))
 
@@ -90,7 +91,7 @@ def test_an_unknown_header_is_one_problem():
 
 def test_a_root_file_adds_a_newer_rate(tmp_path):
     (tmp_path / "ключевая_ставка.csv").write_text("дата;ставка\n14.09.2026;13,5\n", encoding="utf-8")
-    rates, problems = keyrates.load(tmp_path)
+    rates, problems = load_rates(tmp_path)
     assert problems == []
     assert rates.last_known == date(2026, 9, 14)
     assert rates.rate_on(date(2026, 9, 13)) == Decimal("14.00")
@@ -100,7 +101,7 @@ def test_a_root_file_adds_a_newer_rate(tmp_path):
 
 def test_a_root_file_saved_by_excel_in_windows_1251_is_read(tmp_path):
     (tmp_path / "ключевая_ставка.csv").write_bytes("Дата;Ставка\n14.09.2026;13,5\n".encode("cp1251"))
-    rates, problems = keyrates.load(tmp_path)
+    rates, problems = load_rates(tmp_path)
     assert problems == []
     assert rates.rate_on(date(2026, 9, 14)) == Decimal("13.5")
 
@@ -108,7 +109,7 @@ def test_a_root_file_saved_by_excel_in_windows_1251_is_read(tmp_path):
 def test_a_root_file_overriding_a_known_rate_wins_but_is_reported(tmp_path):
     # Confirming a medium-confidence rate with the same value is silent and makes it trusted.
     (tmp_path / "ключевая_ставка.csv").write_text("дата;ставка\n16.02.2026;15,5\n18.12.2023;61\n", encoding="utf-8")
-    rates, problems = keyrates.load(tmp_path)
+    rates, problems = load_rates(tmp_path)
     assert rates.entry_on(date(2026, 3, 1)).confidence == "H"
     assert rates.rate_on(date(2024, 1, 1)) == Decimal("61")
     assert [str(p) for p in problems] == [

@@ -7,10 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kezdocs import keyrates, penalty
+from kezdocs.casefolder import load_rates
 from kezdocs.keyrates import KeyRates, RateEntry
 from kezdocs.model import Charge, PenaltyMethod, PenaltyTerms, Payment
 
-RATES, _ = keyrates.load(None)
+RATES, _ = load_rates(None)
 PERCENT = PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.1"))
 K300 = PenaltyTerms(PenaltyMethod.KEY_RATE_300)
 K300_PERIODS = PenaltyTerms(PenaltyMethod.KEY_RATE_300, rate_mode="per-period")
@@ -279,7 +280,7 @@ def test_end_past_the_last_known_rate_is_a_warning():
 def test_a_root_rate_file_adds_a_newer_rate_and_a_confirmation_silences_the_warning(tmp_path):
     rate_file = tmp_path / "ключевая_ставка.csv"
     rate_file.write_text("дата;ставка\n14.09.2026;13\n", encoding="utf-8")
-    rates, problems = keyrates.load(tmp_path)
+    rates, problems = load_rates(tmp_path)
     assert problems == []
     # 395: 01.09–13.09.2026 = 13 days: 36 500 × 13 × 14% / 365 = 182,00
     #      14.09–30.09.2026 = 17 days: 36 500 × 17 × 13% / 365 = 221,00
@@ -288,7 +289,7 @@ def test_a_root_rate_file_adds_a_newer_rate_and_a_confirmation_silences_the_warn
     assert any("на 14.09.2026 (13%)" in w for w in result.warnings)  # the end date is still past it
     # A line repeating the rate on a later date confirms it: same rows, no warning about newer rates.
     rate_file.write_text("дата;ставка\n14.09.2026;13\n30.09.2026;13\n", encoding="utf-8")
-    confirmed = calc(ART395, date(2026, 9, 30), charge("36500", date(2026, 8, 31)), rates=keyrates.load(tmp_path)[0])
+    confirmed = calc(ART395, date(2026, 9, 30), charge("36500", date(2026, 8, 31)), rates=load_rates(tmp_path)[0])
     assert confirmed.rows == result.rows
     assert not any("последние сведения о ключевой ставке" in w for w in confirmed.warnings)
 
