@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from . import payqr
+from . import payqr, stages
 from .errors import KezdocsError
 from .keyrates import KeyRates, percent_text
 from .ledger import allocate
@@ -29,6 +29,7 @@ from .model import (Address, Basis, Case, Charge, Debtor, DebtorType, Event, Off
 from .money import ZERO, in_words, parse_amount
 from .money import format_rub as _format_rub
 from .penalty import Calculation, calculate
+from .route import LAWSUIT, ORDER, Route, price_of, route_for
 from .russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short, date_text,
                       decline, position_dative, split_name)
 from .settings import PaymentDetails, Person, Settings
@@ -46,7 +47,8 @@ class Kind:
 
     `variants` maps a procedural code variant («гпк» for a person, «апк» for an
     organisation or ИП; "" when there is one template) to a template file name.
-    `stages` are the case stages in which the document is due (`generate --all`).
+    In which stages the document is due is the procedure table's (`stages.STAGES`, column
+    `documents`); `stages` lists them for display.
     """
 
     code: str
@@ -56,8 +58,14 @@ class Kind:
     aliases: tuple[str, ...]
     groups: tuple[str, ...]
     clause: str
-    stages: frozenset[str] = frozenset()
     per_address: bool = False
+
+    @property
+    def stages(self) -> frozenset[str]:
+        """The stages in which the document may be due (whatever the route and the accounts): from the table."""
+        return frozenset(code for code in stages.STAGES
+                         if any(self.code in stages.stage_documents(code, proceeding, accounts)
+                                for proceeding in (ORDER, LAWSUIT) for accounts in (False, True)))
 
     def variant_for(self, debtor_type: DebtorType) -> str:
         if "" in self.variants:
@@ -71,40 +79,34 @@ class Kind:
 _KIND_LIST = (
     Kind("claim", "Требование (претензия)", "Требование (претензия) о погашении просроченной задолженности",
          {"": "требование.docx"}, ("претензия", "требование"),
-         ("address", "basis", "overdue", "sums", "calc", "payment", "qr", "claim"), "4.4, 4.5",
-         frozenset({"overdue", "instalment_broken"}), per_address=True),
+         ("address", "basis", "overdue", "sums", "calc", "payment", "qr", "claim"), "4.4, 4.5", per_address=True),
     Kind("calculation", "Расчёт задолженности и пени", "Расчёт задолженности и пени",
-         {"": "расчет.docx"}, ("расчет", "расчёт"), ("basis", "overdue", "sums", "calc"), "4.4, 5.2",
-         frozenset({"overdue", "instalment_broken", "decision_taken", "court_order_cancelled"})),
+         {"": "расчет.docx"}, ("расчет", "расчёт"), ("basis", "overdue", "sums", "calc"), "4.4, 5.2"),
     Kind("memo", "Служебная записка", "Служебная записка о необходимости принудительного взыскания",
          {"": "служебная_записка.docx"}, ("служебная", "записка"),
-         ("head", "basis", "overdue", "sums", "calc", "claim", "route"), "6.1", frozenset({"voluntary_expired"})),
+         ("head", "basis", "overdue", "sums", "calc", "claim", "route"), "6.1"),
     Kind("lawsuit", "Исковое заявление", "Исковое заявление о взыскании задолженности",
          {GPK: "иск_гпк.docx", APK: "иск_апк.docx"}, ("иск",),
-         ("court", "representative", "basis", "overdue", "sums", "calc", "claim", "attachments"), "5.2, 6.3",
-         frozenset({"decision_taken", "court_order_cancelled"})),
+         ("court", "representative", "basis", "overdue", "sums", "calc", "claim", "attachments"), "5.2, 6.3"),
     Kind("court-order", "Заявление о выдаче судебного приказа", "Заявление о вынесении судебного приказа",
          {GPK: "судебный_приказ_гпк.docx", APK: "судебный_приказ_апк.docx"}, ("приказ",),
-         ("court", "representative", "basis", "overdue", "sums", "calc", "claim", "attachments"), "5.2, 6.3",
-         frozenset({"decision_taken"})),
+         ("court", "representative", "basis", "overdue", "sums", "calc", "claim", "attachments"), "5.2, 6.3"),
     Kind("withdrawal", "Заявление об отказе от иска", "Заявление об отказе от иска", {"": "отказ_от_иска.docx"},
-         ("отказ",), ("court", "representative", "basis", "paid", "route"), "5.6", frozenset({"paid_in_court"})),
+         ("отказ",), ("court", "representative", "basis", "paid", "route"), "5.6"),
     Kind("bank", "Заявление в банк", "Заявление о направлении исполнительного документа в банк",
-         {"": "заявление_в_банк.docx"}, ("банк",), ("bank", "writ", "payment"), "6.4, 7.1",
-         frozenset({"writ_received"})),
+         {"": "заявление_в_банк.docx"}, ("банк",), ("bank", "writ", "payment"), "6.4, 7.1"),
     Kind("bailiffs", "Заявление о возбуждении исполнительного производства",
          "Заявление о возбуждении исполнительного производства", {"": "заявление_в_фссп.docx"}, ("фссп", "пристав"),
-         ("bailiffs", "writ", "payment"), "6.5, 7.1",
-         frozenset({"writ_received", "bank_returned", "enforcement_ended"})),
+         ("bailiffs", "writ", "payment"), "6.5, 7.1"),
     Kind("enforcement-query", "Запрос о ходе исполнительного производства",
          "Запрос о ходе исполнительного производства", {"": "запрос_в_фссп.docx"}, ("запрос",),
-         ("bailiffs", "writ", "enforcement"), "7.2", frozenset({"enforcement"})),
+         ("bailiffs", "writ", "enforcement"), "7.2"),
     Kind("write-off", "Решение о признании задолженности безнадёжной",
          "Решение о признании безнадёжной к взысканию задолженности по платежам в бюджет",
          {"": "решение_о_безнадежности.docx"}, ("списание", "безнадежная", "безнадёжная"),
-         ("head", "basis", "overdue", "sums", "grounds"), "3.4", frozenset({"enforcement_ended"})),
+         ("head", "basis", "overdue", "sums", "grounds"), "3.4"),
     Kind("post-inventory", "Опись вложения", "Опись вложения (форма Ф. 107)", {"": "опись_вложения.docx"},
-         ("опись",), ("address", "inventory"), "4.5", frozenset({"overdue", "instalment_broken"}), per_address=True),
+         ("опись",), ("address", "inventory"), "4.5", per_address=True),
 )
 KINDS: dict[str, Kind] = {k.code: k for k in _KIND_LIST}
 
@@ -128,23 +130,14 @@ def template_names() -> list[str]:
 
 def needed(kind: Kind, case: Case, assessment) -> bool:
     """Whether the case's stage calls for this document (`generate --all`)."""
-    return due(kind, assessment.stage, assessment.route, bool(case.debtor.bank_accounts))
+    route = assessment.route
+    return due(kind, assessment.stage, route.proceeding if route else None, bool(case.debtor.bank_accounts))
 
 
-def due(kind: Kind, stage: str, route: str | None, accounts_known: bool) -> bool:
-    """The stage decides; the route picks the lawsuit or the court order, known accounts the bank or ФССП."""
-    if stage not in kind.stages:
-        return False
-    order = "судебного приказа" in (route or "").lower()
-    if kind.code == "court-order":
-        return order
-    if kind.code == "lawsuit":
-        return stage == "court_order_cancelled" or not order
-    if kind.code == "bank":
-        return accounts_known
-    if kind.code == "bailiffs" and stage == "writ_received":
-        return not accounts_known
-    return True
+def due(kind: Kind, stage: str, proceeding: str | None, accounts_known: bool) -> bool:
+    """The procedure table decides (`stages.stage_documents`); the route's proceeding picks the lawsuit or
+    the court order, known accounts the bank or the ФССП."""
+    return kind.code in stages.stage_documents(stage, proceeding, accounts_known)
 
 
 # --- what is missing ---------------------------------------------------------------------------------
@@ -470,8 +463,9 @@ def _last_deadline(assessment, step: str) -> date | None:
 
 def _route(kind: Kind, facts: Facts) -> dict:
     arbitration = facts.case.debtor.type is not DebtorType.PERSON
-    text = getattr(facts.assessment, "route", None) or ""
-    return {"text": text, "arbitration": arbitration, "code": "АПК РФ" if arbitration else "ГПК РФ"}
+    route = getattr(facts.assessment, "route", None)
+    return {"text": route.label if route else "", "arbitration": arbitration,
+            "code": "АПК РФ" if arbitration else "ГПК РФ"}
 
 
 # --- courts, bailiffs, banks -----------------------------------------------------------------------
@@ -479,22 +473,38 @@ def _route(kind: Kind, facts: Facts) -> dict:
 _COURT_STEMS = {"мировой": "миров", "районный": "район", "арбитражный": "арбитраж"}
 
 
-def _court_key(kind: Kind, facts: Facts) -> str:
-    """Which court of the settings: arbitration for organisations and ИП; a magistrate or district court for people."""
-    if facts.case.debtor.type is not DebtorType.PERSON:
-        return "арбитражный"
+def _route_of(facts: Facts) -> Route:
+    """The case's route (`route.decide`, through the assessment); when nothing is routed today (a withdrawal
+    after payment), the same rules at the document's own sums."""
+    route = getattr(facts.assessment, "route", None)
+    if route is not None:
+        return route
+    case = facts.case
+    return route_for(case, price_of(case, facts.calc.principal, facts.calc.total), facts.settings.thresholds,
+                     order_cancelled=case.last_event("court_order_cancelled") is not None)
+
+
+def _court_key(kind: Kind | None, facts: Facts) -> str:
+    """Which court of the settings. The route decides (`route.Route.court_for`); once the case is filed,
+    a person's court is the one the filing event names («суд»), a fact of the card.
+
+    `kind` None: the court that dealt with the case (of the writ), by the last filing.
+    """
     filing = _filing(facts.case)
-    hint = (filing.fields.get("суд", "") if filing else "").lower()
-    for key, stem in _COURT_STEMS.items():
-        if stem in hint:
-            return key
-    if kind.code == "court-order" or (filing and filing.kind == "court_order_filed"):
-        return "мировой"
-    claim = facts.calc.principal + facts.calc.total + facts.case.fines
-    return "мировой" if claim <= facts.settings.thresholds.magistrate else "районный"
+    if facts.case.debtor.type is DebtorType.PERSON:
+        hint = (filing.fields.get("суд", "") if filing else "").lower()
+        for key, stem in _COURT_STEMS.items():
+            if stem in hint:
+                return key
+    route = _route_of(facts)
+    if kind is not None and kind.code in (ORDER, LAWSUIT):
+        return route.court_for(kind.code)
+    if filing is not None:
+        return route.court_for(ORDER if filing.kind == "court_order_filed" else LAWSUIT)
+    return route.court
 
 
-def _court_text(kind: Kind, facts: Facts) -> str:
+def _court_text(kind: Kind | None, facts: Facts) -> str:
     """The court's name and address: from the settings, else as the filing event names a full court."""
     key = _court_key(kind, facts)
     for name, text in facts.settings.courts.items():
@@ -566,7 +576,7 @@ def _writ(kind: Kind, facts: Facts) -> dict:
     number, issued = fields.get("номер", ""), fields.get("выдан", "")
     court_case = _field(case, ("дело_суда", "дело", "номер_дела"),
                         ("writ_received", "judgment", "court_order_issued", "lawsuit_filed", "court_order_filed"))
-    court_text = _court_text(KINDS["lawsuit"], facts)
+    court_text = _court_text(None, facts)
     court = addressee(court_text)["name"] if court_text else ""
     details = [text for text in (f"выдан {issued}" if issued else "", f"дело № {court_case}" if court_case else "",
                                  f"суд: {court}" if court else "") if text]
@@ -820,7 +830,7 @@ VARIABLES: dict[str, str] = {
     "claim.voluntary_days": "срок добровольной оплаты, дней",
     "claim.voluntary_days_text": "срок добровольной оплаты словами («30 календарных дней»)",
     "claim.voluntary_end": "дата окончания срока добровольной оплаты",
-    "route.text": "рекомендуемый путь в суд (по сумме и типу должника)",
+    "route.text": "рекомендуемый путь в суд (по цене иска — долг, пени, штрафы — и типу должника)",
     "route.arbitration": "да, если дело для арбитражного суда",
     "route.code": "«ГПК РФ» или «АПК РФ»",
     "court.text": "суд: наименование и адрес (настройки: суды)",
@@ -970,7 +980,6 @@ def sample_case(debtor_type: DebtorType = DebtorType.LEGAL) -> Case:
 @lru_cache(maxsize=None)
 def sample_facts(debtor_type: DebtorType = DebtorType.LEGAL) -> Facts:
     """The facts `templates check` renders every template from (a fixed day, two files); do not mutate."""
-    from .stages import assess
     from .workdays import Calendar
 
     case = sample_case(debtor_type)
@@ -978,4 +987,5 @@ def sample_facts(debtor_type: DebtorType = DebtorType.LEGAL) -> Facts:
     calc = replace(calc, warnings=("Расчёт выполнен по 24.11.2026, а последнее известное изменение ключевой ставки — "
                                    "с 27.07.2026: если ставка с тех пор менялась, добавьте её и пересчитайте.",))
     files = (("Договор/договор аренды 12-2025.pdf", 3), ("Почта/квитанция 42755012345678.pdf", 1))
-    return Facts(case, sample_settings(), SAMPLE_TODAY, calc, assess(case, SAMPLE_TODAY, Calendar()), None, files)
+    return Facts(case, sample_settings(), SAMPLE_TODAY, calc, stages.assess(case, SAMPLE_TODAY, Calendar(), penalty=calc.total),
+                 None, files)

@@ -44,6 +44,7 @@ from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .errors import KezdocsError
 from .files import fsync_dir, os_error_reason, write_bytes_atomic
 from .model import Problem
+from .penalty import for_case
 
 PACKAGE_DIR = intake.PACKAGE_PREFIX + "{day}"  # Сформировано/Пакет 2024-05-20
 MERGED_NAME = "Пакет одним файлом.pdf"
@@ -88,9 +89,10 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
         raise KezdocsError(f"в карточке дела «{ref}» ошибки — исправьте их (kezdocs status {ref}):\n"
                            + "\n".join(str(p) for p in folder.problems))
     documents, file_problems = intake.classify_folder(folder.path, folder.files, root.rules)
-    assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds)
+    penalty = for_case(folder.case, today, root.rates).total  # part of the price of the claim: it decides the route
+    assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds, penalty=penalty)
     if step is None:
-        step = requirements.next_step(assessment.stage, assessment.route, bool(folder.case.debtor.bank_accounts))
+        step = assessment.checklist_step  # the procedure table's step, resolved by the route
     checklist = requirements.checklist(folder.case, step, documents) if step else None
     return CheckResult(folder, documents, checklist, [*root.root_problems, *file_problems], assessment)
 
@@ -227,7 +229,7 @@ def _choose(case_folder: CaseFolder, step: str, documents: list[intake.Document]
 
 
 def _court_step(result: CheckResult) -> str:
-    """The package is for court: the case's court step, else the one its route suggests."""
+    """The package is for court: the case's court step, else the route's proceeding (`route.decide`)."""
     if result.checklist is not None and result.checklist.step in DOCUMENT_TITLES:
         return result.checklist.step
     return requirements.court_step(result.assessment.route)

@@ -23,6 +23,7 @@ between a file and the manifest leaves nothing that looks like a clerk's edit.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
@@ -51,7 +52,7 @@ from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 from jinja2.utils import missing as jinja_missing
 from pathvalidate import sanitize_filename
 
-from . import documents, payqr, workers
+from . import documents, payqr, stages, workers
 from .casefolder import GENERATED_DIR, CaseFolder, Root, nfc
 from .documents import Facts, Kind
 from .errors import KezdocsError
@@ -114,6 +115,33 @@ def list_templates(root: Root | None) -> list[TemplateSource]:
     extra = [TemplateSource(name, path, f"{USER_TEMPLATES}/", ()) for name, path in _user_templates(root).items()
              if name not in known]
     return found + extra
+
+
+def copy_template(root: Root, name: str) -> Path:
+    """Put a default template into the root's `шаблоны/` for the user to edit in Word; returns the new file.
+
+    Never over a template the root already has (that may be a clerk's work): the file is written only if it
+    still does not exist at the moment of the rename. `name` may omit «.docx».
+    """
+    names = documents.template_names()
+    stem = nfc(name.strip()).lower()
+    stem = stem[:-len(".docx")] if stem.endswith(".docx") else stem
+    wanted = f"{stem}.docx"
+    if wanted not in names:
+        stems = {n.removesuffix(".docx"): n for n in names}
+        hint = difflib.get_close_matches(stem, list(stems), n=1, cutoff=0.5)
+        tip = f"; может быть, «{stems[hint[0]]}»?" if hint else ""
+        raise KezdocsError(f"шаблона «{name}» нет среди шаблонов по умолчанию ({', '.join(names)}){tip}")
+    if not root.path.is_dir():
+        raise KezdocsError(f"папка с делами не найдена: {root.path} (укажите её: --root ПАПКА)")
+    target = root.path / USER_TEMPLATES / wanted
+    refused = KezdocsError(f"свой шаблон {USER_TEMPLATES}/{wanted} уже есть, он не перезаписывается "
+                           f"({target}); чтобы взять шаблон по умолчанию заново, переименуйте или удалите свой")
+    if wanted in _user_templates(root) or target.exists():
+        raise refused
+    if not write_bytes_atomic(target, (default_templates_dir() / wanted).read_bytes(), expected=None):
+        raise refused
+    return target
 
 
 # --- rendering ---------------------------------------------------------------------------------------
@@ -427,7 +455,7 @@ def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
 
     case = folder.case
     calc = for_case(case, today, root.rates)
-    assessment = assess(case, today, root.calendar, root.settings.thresholds)
+    assessment = assess(case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
     files = ()
     if "attachments" in kind.groups and attachments is None:
         files = tuple((f.relpath, _pages(folder.path / f.relpath)) for f in folder.files)
@@ -500,10 +528,10 @@ KINDS = documents.KINDS  # code -> Kind, for callers that only know this module
 
 
 def due_kinds(record: dict) -> list[str]:
-    """The kinds a case's status record (`cases.status`) calls for now: by «stage», «route» and «next_action»."""
-    accounts_known = "в банк" in (record.get("next_action") or "")
-    return [code for code, kind in KINDS.items()
-            if documents.due(kind, record.get("stage") or "", record.get("route"), accounts_known)]
+    """The kinds a case's status record (`cases.status`) calls for now: the procedure table's for its «stage»,
+    resolved by the route's proceeding («route_detail») and whether the debtor's accounts are known."""
+    proceeding = (record.get("route_detail") or {}).get("proceeding")
+    return list(stages.stage_documents(record.get("stage") or "", proceeding, bool(record.get("accounts_known"))))
 
 
 # --- keeping files -----------------------------------------------------------------------------------
@@ -621,6 +649,7 @@ class BatchResult:
 
 def _work(folder_path: str, kind_code: str, today: date, select: bool, root: Root | None = None) -> tuple[str, str, object]:
     """Render one case in a worker: ("written", ref, files) | ("skipped", ref, reason) | ("not_needed", ref, None)."""
+    from .penalty import for_case
     from .stages import assess
 
     root = root or workers.root()
@@ -631,8 +660,9 @@ def _work(folder_path: str, kind_code: str, today: date, select: bool, root: Roo
     kind = documents.KINDS[kind_code]
     if folder.case is None:
         return "skipped", folder.ref, f"в карточке ошибок: {len(folder.problems)} (подробно: kezdocs status \"{folder.name}\")"
-    if select and not documents.needed(kind, folder.case, assess(folder.case, today, root.calendar,
-                                                                  root.settings.thresholds)):
+    if select and not documents.needed(kind, folder.case, assess(
+            folder.case, today, root.calendar, root.settings.thresholds,
+            penalty=for_case(folder.case, today, root.rates).total)):  # the penalty is part of the price (route)
         return "not_needed", folder.ref, None
     try:
         return "written", folder.ref, render_case(root, folder, kind, today)

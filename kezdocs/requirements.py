@@ -7,7 +7,9 @@ count as present for what they are (a generated calculation is a calculation).
 Steps: `claim` (требование, п. 4.4), `lawsuit` (п. 5.2; ГПК РФ ст. 132 or
 АПК РФ ст. 125, 126), `court-order` (ГПК РФ ст. 124, АПК РФ ст. 229.3),
 `bank` (229-ФЗ ст. 8) and `bailiffs` (229-ФЗ ст. 30). The court is arbitration
-for an organisation or ИП, general jurisdiction for a person.
+for an organisation or ИП, general jurisdiction for a person. Which step a
+stage needs is the procedure table's (`stages.STAGES`, column `checklist`),
+with the route (`route.Route`) choosing the court order or the lawsuit.
 
 Proof that the claim went to every address of the card (п. 4.5) is matched by
 the tracking number (ШПИ) recorded on each «претензия направлена» event (field
@@ -20,8 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import stages
 from .intake import POSTAL_KINDS
 from .model import Address, Case, DebtorType
+from .route import LAWSUIT, Route
 
 STEPS: dict[str, str] = {
     "claim": "требование (претензия)",
@@ -35,11 +39,6 @@ GENERAL, ARBITRATION = "general", "arbitration"
 BASIS_KINDS = ("contract", "amendment", "act_invoice", "reconciliation")
 ENFORCEMENT_KINDS = ("writ", "court_order")  # a court order is itself an enforcement document
 _WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
-
-# The stage (stages.STAGES) -> the step whose documents the case needs next.
-_CLAIM_STAGES = {"overdue", "instalment_broken"}
-_COURT_STAGES = {"overdue_no_claim", "claim_sent", "voluntary_expired", "memo_sent", "decision_taken"}
-_BAILIFF_STAGES = {"bank_returned", "enforcement_ended"}
 
 
 @dataclass(frozen=True)
@@ -82,34 +81,24 @@ def court_of(case: Case) -> str:
     return GENERAL if case.debtor.type is DebtorType.PERSON else ARBITRATION
 
 
-def next_step(stage: str, route: str | None = None, bank_accounts: bool = False) -> str | None:
+def next_step(stage: str, route: Route | None = None, bank_accounts: bool = False) -> str | None:
     """The step whose documents a case in `stage` prepares next; None when no document is due.
 
-    `route` is the assessment's route hint: a court order when it names one.
+    The procedure table says (`stages.stage_checklist`); `route` picks the court order or the lawsuit.
     From the claim on, the court step is shown early, so missing papers are
     collected while the voluntary term runs.
     """
-    if stage in _CLAIM_STAGES:
-        return "claim"
-    if stage in _COURT_STAGES:
-        return court_step(route)
-    if stage == "court_order_cancelled":
-        return "lawsuit"
-    if stage == "writ_received":
-        return "bank" if bank_accounts else "bailiffs"
-    if stage in _BAILIFF_STAGES:
-        return "bailiffs"
-    return None
+    return stages.stage_checklist(stage, route.proceeding if route else None, bank_accounts)
 
 
-def court_step(route: str | None) -> str:
-    """A court order when the route hint (`stages.route_hint`) names one, else a lawsuit."""
-    return "court-order" if route and "судебного приказа" in route else "lawsuit"
+def court_step(route: Route | None) -> str:
+    """The court step of the route: a court order or a lawsuit (a lawsuit when nothing is routed)."""
+    return route.proceeding if route else LAWSUIT
 
 
 def for_assessment(case: Case, assessment, documents) -> Checklist | None:
     """The checklist of the step after the case's stage (`stages.Assessment`), or None."""
-    step = next_step(assessment.stage, assessment.route, bool(case.debtor.bank_accounts))
+    step = assessment.checklist_step
     return checklist(case, step, documents) if step else None
 
 

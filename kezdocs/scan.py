@@ -20,7 +20,7 @@ from .index import Index
 from .model import Problem
 from .money import as_text
 
-RECORD_VERSION = 2  # 2: names shown safely, problems of names, folders and budgets
+RECORD_VERSION = 3  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
 CHUNK = 50  # cases per task sent to a worker
 
@@ -39,6 +39,7 @@ class Entry:
     record: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     assessment: object = None
+    calc: object = None  # the penalty calculation of `today` (it is part of the price of the claim, so of the route)
 
 
 def _card_stage(entry: Entry, env: Env) -> None:
@@ -59,15 +60,18 @@ def _procedure_stage(entry: Entry, env: Env) -> None:
     case = entry.folder.case
     if case is None:
         entry.record.update(stage="card_error", stage_label="ошибка в карточке", next_action="исправить карточку дела",
-                            deadline=None, deadline_missed=False, clause=None, deadlines=[], route=None)
+                            deadline=None, deadline_missed=False, clause=None, deadlines=[], route=None,
+                            route_detail=None, accounts_known=False)
         return
-    a = stages.assess(case, env.today, env.root.calendar, env.root.settings.thresholds)
+    entry.calc = penalty_mod.for_case(case, env.today, env.root.rates)
+    a = stages.assess(case, env.today, env.root.calendar, env.root.settings.thresholds, penalty=entry.calc.total)
     entry.assessment = a
     entry.problems.extend(a.problems)
     entry.record.update(
         stage=a.stage, stage_label=a.stage_label, next_action=a.next_action,
         deadline=a.deadline.isoformat() if a.deadline else None, deadline_missed=a.deadline_missed,
-        clause=a.clause, route=a.route,
+        clause=a.clause, route=a.route.label if a.route else None,
+        route_detail=a.route.as_json() if a.route else None, accounts_known=a.accounts_known,
         deadlines=[stages.deadline_json(d) for d in a.deadlines],
     )
 
@@ -77,7 +81,7 @@ def _money_stage(entry: Entry, env: Env) -> None:
     if case is None:
         entry.record.update(debt=None, penalty=None)
         return
-    calc = penalty_mod.for_case(case, env.today, env.root.rates)
+    calc = entry.calc or penalty_mod.for_case(case, env.today, env.root.rates)
     entry.record.update(debt=as_text(entry.assessment.debt), penalty=as_text(calc.total),
                         penalty_warnings=list(calc.warnings))
 
@@ -99,7 +103,7 @@ PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_st
 
 # What a record holds when a stage failed before filling it (the dashboard and СТАТУС.txt read these).
 FAILED = {"stage": "card_error", "stage_label": "дело не обработано", "deadline": None, "deadline_missed": False,
-          "clause": None, "deadlines": [], "route": None, "debt": None, "penalty": None, "documents": [], "missing": [],
+          "clause": None, "deadlines": [], "route": None, "route_detail": None, "accounts_known": False, "debt": None, "penalty": None, "documents": [], "missing": [],
           "debtor": None, "debtor_type": None, "administrator": None, "officer": None, "kbk": None}
 
 

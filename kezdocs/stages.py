@@ -1,9 +1,15 @@
 """The collection procedure of Regulation No. 779 as a state machine.
 
-The machine is one transition table (`STAGES` below): each stage has a
-Russian label, the next action, the clause, the deadline step it runs
-(`STEPS`), and the card events it accepts — `on` moves to another stage,
-`notes` are recorded without moving. Walking the card's events in order
+The machine is one transition table (`STAGES` below), the single source of
+what each stage means: its Russian label, the next action, the clause, the
+deadline step it runs (`STEPS`: the rule and its clause), the documents it
+calls for (`documents`: kind codes of `documents.KINDS`), the checklist step
+of its folder (`checklist`: a step of `requirements.STEPS`), and the card
+events it accepts — `on` moves to another stage, `notes` are recorded without
+moving. `COURT` in `documents`/`checklist` is the route's proceeding (court
+order or lawsuit, `route.decide`), `WRIT` the bank when the debtor's accounts
+are known, else the ФССП. `stage_documents` and `stage_checklist` read them;
+nothing else keeps a list of stages. Walking the card's events in order
 through the table gives the stage; an event the stage does not accept is a
 `Problem` naming the stage and the event, and is skipped.
 
@@ -20,20 +26,21 @@ Pure: `today` and the production calendar are passed in.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable
 
 from .ledger import Ledger, allocate
-from .model import EVENTS, JUDGMENT_RESULTS, Case, DebtorType, Event, Problem
+from .model import EVENTS, JUDGMENT_RESULTS, Case, Event, Problem
 from .money import format_rub
+from .route import LAWSUIT, Route, decide
 from .settings import Thresholds
 from .workdays import Calendar
 
-__all__ = ["STAGES", "STEPS", "Assessment", "Deadline", "AgendaItem", "Thresholds",
-           "assess", "agenda", "agenda_json", "deadline_json", "group_by_officer", "route_hint", "stage_label"]
+__all__ = ["STAGES", "STEPS", "COURT", "WRIT", "Assessment", "Deadline", "AgendaItem", "Thresholds",
+           "assess", "agenda", "agenda_json", "deadline_json", "group_by_officer", "stage_checklist",
+           "stage_documents", "stage_label"]
 
 ZERO = Decimal("0")
 DEFAULT_VOLUNTARY_DAYS = 30  # п. 4.5
@@ -81,6 +88,10 @@ STEPS: dict[str, Step] = {
 }
 
 
+COURT = "@court"  # the route's proceeding: «court-order» or «lawsuit» (route.decide)
+WRIT = "@writ"  # «bank» when the debtor's accounts are known (229-ФЗ ст. 8, п. 6.4), else «bailiffs» (ст. 30, п. 7.1)
+
+
 @dataclass(frozen=True)
 class Stage:
     label: str
@@ -90,6 +101,8 @@ class Stage:
     on: dict[str, str] = field(default_factory=dict)  # event -> next stage ("@result": by judgment result)
     notes: tuple[str, ...] = ()  # events recorded without a move
     closed: bool = False
+    documents: tuple[str, ...] = ()  # document kinds the stage calls for (`generate --all`, the watcher)
+    checklist: str | None = None  # the step whose papers the folder must hold next (`check`, `package`, status)
 
 
 # The transition table. Every open stage also accepts «признана безнадежной» -> written_off (3.4).
@@ -98,31 +111,33 @@ STAGES: dict[str, Stage] = {
     "overdue": Stage(
         "просрочена: претензия не направлена",
         "направить требование (претензию) должнику по всем адресам (п. 4.4, 4.5)", "4.2", "claim",
-        {"claim_sent": "claim_sent", "instalment_granted": "instalment"}),
+        {"claim_sent": "claim_sent", "instalment_granted": "instalment"},
+        documents=("claim", "calculation", "post-inventory"), checklist="claim"),
     "overdue_no_claim": Stage(
         "просрочена: претензия по договору не требуется",
         "по истечении 30 дней просрочки подготовить служебную записку Главе о принудительном взыскании (п. 4.4, 6.1)",
-        "4.4", "memo", {"claim_sent": "claim_sent", "instalment_granted": "instalment"}),
+        "4.4", "memo", {"claim_sent": "claim_sent", "instalment_granted": "instalment"},
+        checklist=COURT),  # the court's papers are collected early, while the term runs
     "claim_sent": Stage(
         "претензия направлена: идёт срок добровольной оплаты",
         "контролировать добровольную оплату по претензии (п. 4.5)", "4.5", "voluntary",
         {"claim_sent": "claim_sent", "instalment_granted": "instalment"},
-        ("claim_delivered", "claim_returned")),
+        ("claim_delivered", "claim_returned"), checklist=COURT),
     "voluntary_expired": Stage(
         "срок добровольной оплаты истёк",
         "подготовить служебную записку Главе о необходимости принудительного взыскания (п. 6.1)", "6.1", "memo",
         {"memo_sent": "memo_sent", "claim_sent": "claim_sent", "instalment_granted": "instalment"},
-        ("claim_delivered", "claim_returned")),
+        ("claim_delivered", "claim_returned"), documents=("memo",), checklist=COURT),
     "memo_sent": Stage(
         "служебная записка направлена Главе",
         "получить решение Главы о принудительном взыскании (п. 6.2)", "6.2", None,
         {"decision_taken": "decision_taken", "instalment_granted": "instalment"},
-        ("claim_delivered", "claim_returned")),
+        ("claim_delivered", "claim_returned"), checklist=COURT),
     "decision_taken": Stage(
         "принято решение о принудительном взыскании",
         "подготовить и подать {route_short} (п. 5.2, 6.3)", "6.3", "lawsuit",
         {"lawsuit_filed": "in_court", "court_order_filed": "court_order_requested",
-         "instalment_granted": "instalment"}),
+         "instalment_granted": "instalment"}, documents=("calculation", COURT), checklist=COURT),
     "court_order_requested": Stage(
         "подано заявление о выдаче судебного приказа",
         "ожидать вынесения судебного приказа", "6.3", None,
@@ -134,7 +149,8 @@ STAGES: dict[str, Stage] = {
     "court_order_cancelled": Stage(
         "судебный приказ отменён: требование предъявляется в порядке искового производства",
         "подать исковое заявление (п. 5.2, 6.3)", "6.3", "lawsuit",
-        {"lawsuit_filed": "in_court", "instalment_granted": "instalment"}),
+        {"lawsuit_filed": "in_court", "instalment_granted": "instalment"},
+        documents=("calculation", LAWSUIT), checklist=LAWSUIT),  # ГПК РФ ст. 129, АПК РФ ст. 229.5: a lawsuit now
     "in_court": Stage(
         "иск подан, дело в суде",
         "представлять администрацию в суде, ожидать решения (п. 6.3)", "6.3", None,
@@ -142,7 +158,8 @@ STAGES: dict[str, Stage] = {
     "paid_in_court": Stage(
         "долг погашен до решения суда",
         "заявить об отказе от иска (п. 5.6)", "5.6", None,
-        {"claim_withdrawn": "withdrawn", "judgment": "@result", "court_order_issued": "court_order_issued"}),
+        {"claim_withdrawn": "withdrawn", "judgment": "@result", "court_order_issued": "court_order_issued"},
+        documents=("withdrawal",)),
     "judgment": Stage(
         "решение суда о взыскании",
         "после вступления решения в силу получить исполнительный лист (п. 5.5){partly}", "5.5", None,
@@ -164,7 +181,7 @@ STAGES: dict[str, Stage] = {
         "направить исполнительный документ {writ_target}", "7.1", "send_writ",
         {"sent_to_bank": "at_bank", "sent_to_bailiffs": "at_bailiffs",
          "court_order_cancelled": "court_order_cancelled"},
-        ("head_instruction",)),
+        ("head_instruction",), documents=(WRIT,), checklist=WRIT),
     "at_bank": Stage(
         "исполнительный документ направлен в банк",
         "контролировать исполнение банком (229-ФЗ ст. 8)", "6.4", None,
@@ -173,7 +190,7 @@ STAGES: dict[str, Stage] = {
         "исполнительный документ возвращён банком",
         "получить поручение Главы и направить исполнительный документ в ФССП (п. 6.5, 6.6)", "7.1", "send_writ",
         {"sent_to_bailiffs": "at_bailiffs", "sent_to_bank": "at_bank"},
-        ("head_instruction",)),
+        ("head_instruction",), documents=("bailiffs",), checklist="bailiffs"),
     "at_bailiffs": Stage(
         "исполнительный документ направлен в ФССП",
         "контролировать возбуждение исполнительного производства (229-ФЗ ст. 30)", "7.2", None,
@@ -184,13 +201,13 @@ STAGES: dict[str, Stage] = {
         "запрашивать сведения о ходе исполнительного производства, контролировать сроки (п. 7.2); "
         "при бездействии пристава — жалоба (п. 7.3)", "7.2", None,
         {"enforcement_ended": "enforcement_ended", "court_order_cancelled": "court_order_cancelled"},
-        ("info_request_sent", "complaint_filed")),
+        ("info_request_sent", "complaint_filed"), documents=("enforcement-query",)),
     "enforcement_ended": Stage(
         "исполнительное производство окончено без полного взыскания",
         "повторно предъявить исполнительный документ (229-ФЗ ст. 21) "
         "или подготовить решение о признании задолженности безнадёжной (п. 3.4)", "7.2", None,
         {"sent_to_bailiffs": "at_bailiffs", "sent_to_bank": "at_bank"},
-        ("info_request_sent", "complaint_filed")),
+        ("info_request_sent", "complaint_filed"), documents=("bailiffs", "write-off"), checklist="bailiffs"),
     "instalment": Stage(
         "рассрочка: график соблюдается",
         "контролировать платёж по графику рассрочки{next_instalment}", "4.1", "instalment",
@@ -198,7 +215,8 @@ STAGES: dict[str, Stage] = {
     "instalment_broken": Stage(
         "рассрочка нарушена: остаток долга снова просрочен",
         "направить требование (претензию) об уплате остатка долга (п. 4.2)", "4.2", "claim",
-        {"claim_sent": "claim_sent", "instalment_granted": "instalment"}),
+        {"claim_sent": "claim_sent", "instalment_granted": "instalment"},
+        documents=("claim", "calculation", "post-inventory"), checklist="claim"),
     "paid": Stage(
         "погашена", None, "3.4", None, {},
         ("claim_delivered", "claim_returned", "judgment_in_force", "writ_received", "bank_returned",
@@ -213,11 +231,34 @@ JUDGMENT_TARGET = {"granted": "judgment", "partly": "judgment", "rejected": "rej
 COURT_PENDING = frozenset({"in_court", "court_order_requested", "appeal", "paid_in_court"})
 PRE_COURT = frozenset({"current", "overdue", "overdue_no_claim", "claim_sent", "voluntary_expired", "memo_sent",
                        "decision_taken", "instalment", "instalment_broken", "paid"})
-_WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
 
 
 def stage_label(code: str) -> str:
     return STAGES[code].label
+
+
+def stage_documents(stage: str, proceeding: str | None, accounts_known: bool) -> tuple[str, ...]:
+    """The document kinds `stage` calls for, in the table's order (none for a stage not in the table).
+
+    `proceeding` is the route's (`Route.proceeding`; None — nothing to route — means a lawsuit);
+    `accounts_known`: the debtor's bank accounts are known (the writ goes to the bank).
+    """
+    info = STAGES.get(stage)
+    return tuple(_resolve(code, proceeding, accounts_known) for code in info.documents) if info else ()
+
+
+def stage_checklist(stage: str, proceeding: str | None, accounts_known: bool) -> str | None:
+    """The checklist step of `stage` (`requirements.STEPS`), resolved like `stage_documents`; None when none."""
+    info = STAGES.get(stage)
+    return _resolve(info.checklist, proceeding, accounts_known) if info and info.checklist else None
+
+
+def _resolve(code: str, proceeding: str | None, accounts_known: bool) -> str:
+    if code == COURT:
+        return proceeding or LAWSUIT
+    if code == WRIT:
+        return "bank" if accounts_known else "bailiffs"  # 229-ФЗ ст. 8 (п. 6.4) when accounts are known, else ст. 30
+    return code
 
 
 @dataclass(frozen=True)
@@ -246,12 +287,27 @@ class Assessment:
     debt: Decimal  # outstanding principal today
     overdue_debt: Decimal
     overdue_since: date | None
-    route: str | None
+    route: Route | None  # where the claim goes (route.decide); None when nothing is claimed
     officer: str | None
+    accounts_known: bool = False  # the debtor's bank accounts are known (the writ goes to the bank)
 
     @property
     def closed(self) -> bool:
         return STAGES[self.stage].closed
+
+    @property
+    def proceeding(self) -> str | None:
+        return self.route.proceeding if self.route else None
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The document kinds this case calls for now (the table's, resolved by the route and the accounts)."""
+        return stage_documents(self.stage, self.proceeding, self.accounts_known)
+
+    @property
+    def checklist_step(self) -> str | None:
+        """The step whose papers the folder must hold next (`requirements.checklist`)."""
+        return stage_checklist(self.stage, self.proceeding, self.accounts_known)
 
 
 @dataclass
@@ -271,8 +327,13 @@ class _Walk:
         self.stage, self.since = stage, since
 
 
-def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds = Thresholds()) -> Assessment:
-    """Walk the card's events through `STAGES` and say where the case stands on `today`."""
+def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds = Thresholds(),
+           penalty: Decimal = ZERO) -> Assessment:
+    """Walk the card's events through `STAGES` and say where the case stands on `today`.
+
+    `penalty` is the case's penalty or interest on `today` (`penalty.for_case(case, today, rates).total`):
+    it is part of the price of the claim, so it decides the route (ГПК РФ ст. 91; АПК РФ ст. 103).
+    """
     walk = _Walk(case, calendar, allocate(case.charges, case.payments))
     for event in case.events:
         if event.date is not None and event.date > today:
@@ -287,9 +348,7 @@ def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds =
     walk.deadlines.extend(_instalment_deadlines(walk, today))  # every row of the schedule, the next one included
     due = min((d for _, d in terms), default=None)
     overdue_debt = walk.ledger.overdue(today)
-    route = route_hint(case.debtor.type, overdue_debt + case.fines, thresholds,
-                       bool(_WRITTEN_DEAL.search(case.basis.document or "")),
-                       order_cancelled="court_order_cancelled" in walk.last)
+    route = decide(case, overdue_debt, penalty, thresholds, order_cancelled="court_order_cancelled" in walk.last)
     stage = STAGES[walk.stage]
     clause = STEPS[min(terms, key=lambda t: t[1])[0]].clause if terms else stage.clause
     return Assessment(
@@ -299,7 +358,7 @@ def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds =
         deadlines=tuple(walk.deadlines), problems=tuple(walk.problems),
         debt=walk.ledger.outstanding(today), overdue_debt=overdue_debt,
         overdue_since=_overdue_since(walk.ledger, today), route=route,
-        officer=case.officer.name if case.officer else None,
+        officer=case.officer.name if case.officer else None, accounts_known=bool(case.debtor.bank_accounts),
     )
 
 
@@ -507,50 +566,18 @@ def _deadline(step: str, due: date, done_on: date | None, on: date) -> Deadline:
     return Deadline(step, info.label, info.clause, due, done_on, state)
 
 
-def _action(walk: _Walk, stage: Stage, route: str | None, today: date) -> str | None:
+def _action(walk: _Walk, stage: Stage, route: Route | None, today: date) -> str | None:
     if stage.action is None:
         return None
     accounts = walk.case.debtor.bank_accounts
     row, left = _next_instalment(walk, today) if walk.stage == "instalment" else (None, ZERO)
     return stage.action.format(
-        route_short=_route_short(route),
+        route_short=route.document if route else "исковое заявление",
         writ_target=(f"в банк должника (счета известны: {', '.join(accounts)}; 229-ФЗ ст. 8, п. 6.4, 7.1)"
                      if accounts else "в ФССП (229-ФЗ ст. 30, п. 7.1)"),
         partly="; в части отказа — обжаловать при наличии оснований (п. 5.4)" if _last_result(walk) == "partly" else "",
         next_instalment=f": {format_rub(left)} руб. до {row.due:%d.%m.%Y}" if row else "",
     )
-
-
-# --- the court ------------------------------------------------------------------------------
-
-def _route_short(route: str | None) -> str:
-    """The document part of a route hint («заявление о выдаче судебного приказа мировому судье»)."""
-    return route.split(" (", 1)[0] if route else "исковое заявление"
-
-
-def route_hint(debtor_type: DebtorType, amount: Decimal, thresholds: Thresholds = Thresholds(),
-               written_deal: bool = True, order_cancelled: bool = False) -> str | None:
-    """Which document goes to which court, with the article: by the debtor type and the claim sum.
-
-    A court order needs an undisputed claim from a written deal and is gone once cancelled.
-    """
-    if amount <= ZERO:
-        return None
-    sum_text = f"{format_rub(amount)} руб."
-    order_ok = written_deal and not order_cancelled
-    if debtor_type in (DebtorType.LEGAL, DebtorType.ENTREPRENEUR):
-        if order_ok and amount <= thresholds.arbitration_order:
-            return (f"заявление о выдаче судебного приказа в арбитражный суд (АПК РФ ст. 229.2): "
-                    f"{sum_text} не более {format_rub(thresholds.arbitration_order)} руб.")
-        return f"исковое заявление в арбитражный суд (АПК РФ ст. 125, 126): {sum_text}"
-    if order_ok and amount <= thresholds.court_order:
-        return (f"заявление о выдаче судебного приказа мировому судье (ГПК РФ ст. 121, 23): "
-                f"{sum_text} не более {format_rub(thresholds.court_order)} руб.")
-    if amount <= thresholds.magistrate:
-        return (f"исковое заявление мировому судье (ГПК РФ ст. 23 ч. 1 п. 5): "
-                f"цена иска {sum_text} не более {format_rub(thresholds.magistrate)} руб.")
-    return (f"исковое заявление в районный суд (ГПК РФ ст. 24): "
-            f"цена иска {sum_text} больше {format_rub(thresholds.magistrate)} руб.")
 
 
 # --- the agenda -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from kezdocs.errors import KezdocsError
 from kezdocs.keyrates import KeyRates
 from kezdocs.model import Address, DebtorType, Event, Payment
 from kezdocs.penalty import calculate
+from kezdocs.route import Price, route_for
 from kezdocs.settings import PaymentDetails
 
 NBSP = "\u00a0"
@@ -163,12 +164,13 @@ def test_the_stage_decides_which_cases_need_a_document():
     case = documents.sample_case()
 
     class Stage:
-        def __init__(self, stage, route=""):
+        def __init__(self, stage, route=None):
             self.stage, self.route = stage, route
 
     assert documents.needed(KINDS["claim"], case, Stage("overdue"))
     assert not documents.needed(KINDS["claim"], case, Stage("claim_sent"))
-    order = "заявление о выдаче судебного приказа в арбитражный суд (АПК РФ ст. 229.2): …"
+    order = route_for(case, Price(Decimal("45000"), Decimal("0"), Decimal("0")))  # АПК РФ ст. 229.2
+    assert order.label.startswith("заявление о выдаче судебного приказа в арбитражный суд (АПК РФ ст. 229.2)")
     assert documents.needed(KINDS["court-order"], case, Stage("decision_taken", order))
     assert not documents.needed(KINDS["lawsuit"], case, Stage("decision_taken", order))
     assert documents.needed(KINDS["lawsuit"], case, Stage("court_order_cancelled", order))

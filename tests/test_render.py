@@ -268,7 +268,10 @@ def test_lawsuit_in_the_variant_of_the_court(rendered, debtor, declined, duty):
     assert "Копия: договор аренды 12-2025" in text and "1. Расчёт задолженности" in text
     if debtor == "person":
         assert "статьями 131, 132 Гражданского процессуального кодекса" in text
-        assert "В Кезский районный суд Удмуртской Республики" in text or "Мировому судье" in text
+        # The price of the claim is 40 000,00 + 3 988,64 interest = 43 988,64 ≤ 50 000 (ГПК РФ ст. 91 ч. 1 п. 1,
+        # ст. 23 ч. 1 п. 5): the magistrate, which is also the court the filing event names.
+        assert "Мировому судье судебного участка Кезского района Удмуртской Республики" in text
+        assert "районный суд" not in text
         assert f"ИНН {PERSON_INN}" in text and "дата рождения: 12.05.1979" in text
     else:
         assert "статьями 4, 125, 126 Арбитражного процессуального кодекса" in text
@@ -423,10 +426,10 @@ def test_a_case_folder_may_be_given_by_its_path_and_the_watcher_asks_which_kinds
     paths = render.generate(root, root.path / "2026-102 person", "служебная", TODAY)
     assert [p.name for p in paths] == ["2026-11-24 Служебная записка 2026-102.docx"]
     assert render.due_kinds({"stage": "overdue"}) == ["claim", "calculation", "post-inventory"]
-    writ = {"stage": "writ_received", "next_action": "направить исполнительный документ в банк должника (…)"}
+    writ = {"stage": "writ_received", "accounts_known": True}  # read from the record's fields, never from its text
     assert render.due_kinds(writ) == ["bank"]
-    assert render.due_kinds({**writ, "next_action": "направить исполнительный документ в ФССП"}) == ["bailiffs"]
-    assert render.due_kinds({"stage": "decision_taken", "route": "заявление о выдаче судебного приказа …"}) == \
+    assert render.due_kinds({**writ, "accounts_known": False}) == ["bailiffs"]
+    assert render.due_kinds({"stage": "decision_taken", "route_detail": {"proceeding": "court-order"}}) == \
         ["calculation", "court-order"]
 
 

@@ -1,4 +1,6 @@
 """Sufficiency: the checklist of each step, item by item, and claim proofs matched to addresses."""
+from decimal import Decimal
+
 import pytest
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
@@ -7,6 +9,7 @@ from kezdocs import requirements
 from kezdocs.card import parse_card
 from kezdocs.intake import DEFAULT_RULES, document
 from kezdocs.requirements import checklist, next_step
+from kezdocs.route import Price, route_for
 
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
@@ -176,11 +179,13 @@ def test_enforcement_needs_the_writ_or_court_order(step):
 
 
 def test_next_step_by_stage():
+    legal = make_case()
+    lawsuit = route_for(legal, Price(Decimal("600000"), Decimal("0"), Decimal("0")))  # over АПК ст. 229.2's 500 000
+    order = route_for(legal, Price(Decimal("45000"), Decimal("0"), Decimal("0")))  # a written deal, under it
     assert next_step("overdue") == "claim"
-    assert next_step("claim_sent", "исковое заявление в арбитражный суд (АПК РФ ст. 125, 126): 1 руб.") == "lawsuit"
-    assert next_step("decision_taken", "заявление о выдаче судебного приказа мировому судье (ГПК РФ ст. 121, 23)") \
-        == "court-order"
-    assert next_step("court_order_cancelled", "заявление о выдаче судебного приказа …") == "lawsuit"
+    assert next_step("claim_sent", lawsuit) == "lawsuit"
+    assert next_step("decision_taken", order) == "court-order"
+    assert next_step("court_order_cancelled", order) == "lawsuit"
     assert next_step("writ_received", bank_accounts=True) == "bank"
     assert next_step("writ_received") == "bailiffs"
     assert next_step("bank_returned", bank_accounts=True) == "bailiffs"

@@ -11,7 +11,8 @@ from kezdocs.demo import example_card
 from kezdocs.model import (
     EVENTS, Basis, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer, Payment, PenaltyTerms,
 )
-from kezdocs.stages import STAGES, Thresholds, agenda, assess, group_by_officer, route_hint
+from kezdocs.route import Price, decide, route_for
+from kezdocs.stages import STAGES, Thresholds, agenda, assess, group_by_officer
 from kezdocs.workdays import DEFAULT, calendar_from_data
 
 D = date
@@ -266,17 +267,19 @@ def test_decision_action_names_the_route():
     (DebtorType.ENTREPRENEUR, "600000", True, False, "исковое заявление в арбитражный суд (АПК РФ ст. 125, 126)"),
 ])
 def test_route_hint(debtor, amount, deal, cancelled, expected):
-    hint = route_hint(debtor, R(amount), Thresholds(), deal, cancelled)
+    case = make_case(debtor_type=debtor, basis="договор аренды" if deal else "акт о причинении ущерба")
+    hint = route_for(case, Price(R(amount), R("0"), R("0")), Thresholds(), cancelled).label
     assert hint.startswith(expected)
 
 
 def test_route_thresholds_come_from_settings():
     low = Thresholds(court_order=R("500000"), magistrate=R("50000"), arbitration_order=R("100000"))
-    assert route_hint(DebtorType.LEGAL, R("400000"), low).startswith("исковое заявление в арбитражный суд")
-    assert route_hint(DebtorType.PERSON, R("0"), low) is None
+    legal = make_case(debtor_type=DebtorType.LEGAL)
+    assert route_for(legal, Price(R("400000"), R("0"), R("0")), low).label.startswith("исковое заявление в арбитражный суд")
+    assert decide(make_case(), R("0"), R("0"), low) is None
     a = assess(make_case(debtor_type=DebtorType.LEGAL, charges=[Charge("2024", R("400000"), D(2024, 3, 15))]),
                D(2024, 3, 20), DEFAULT, low)
-    assert a.route == "исковое заявление в арбитражный суд (АПК РФ ст. 125, 126): 400 000,00 руб."
+    assert a.route.label == "исковое заявление в арбитражный суд (АПК РФ ст. 125, 126): 400 000,00 руб."
 
 
 def test_calendar_overrides_move_deadlines():
