@@ -40,6 +40,8 @@ from .money import parse_amount
 from .plaintext import Map, Seq, Text
 
 CARD_NAME = "дело.yaml"
+GENERATED_DIR = "Сформировано"  # documents kezdocs writes into a case folder
+STATUS_FILE = "СТАТУС.txt"  # the case's status, written by kezdocs
 
 # Keys of each section; the value says whether it is required.
 TOP_KEYS = {

@@ -19,15 +19,13 @@ from importlib import resources
 from pathlib import Path
 
 from . import encodings, plaintext
-from .card import CARD_NAME, parse_card
+from .card import CARD_NAME, GENERATED_DIR, STATUS_FILE, parse_card
 from .errors import KezdocsError
 from .files import os_error_reason
 from .model import Case, Problem
 from .settings import SETTINGS_NAME, Settings, parse_settings
 
 OWN_DIR = ".kezdocs"  # index, logs, locks
-GENERATED_DIR = "Сформировано"  # documents kezdocs writes into a case folder
-STATUS_FILE = "СТАТУС.txt"
 CALENDAR_FILE = "календарь.yaml"
 RATES_FILE = "ключевая_ставка.csv"
 DEFAULT_ROOT = "casefiles"

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from . import payqr, stages
+from .card import CARD_NAME, GENERATED_DIR, STATUS_FILE
 from .errors import KezdocsError
 from .keyrates import KeyRates, percent_text
 from .ledger import allocate
@@ -627,11 +628,10 @@ def default_attachments(kind: Kind, facts: Facts) -> list[tuple[str, int | None]
     to the defendant (ГПК РФ ст. 132 п. 6; АПК РФ ст. 126 ч. 1 п. 1), and in
     arbitration the registry extract and the representative's law diploma.
     """
-    from .casefolder import GENERATED_DIR
 
     items: list[tuple[str, int | None]] = [("Расчёт задолженности и пени", None)]
     own = [(rel, pages) for rel, pages in facts.files
-           if not rel.startswith(GENERATED_DIR + "/") and rel not in ("дело.yaml", "СТАТУС.txt")]
+           if not rel.startswith(GENERATED_DIR + "/") and rel not in (CARD_NAME, STATUS_FILE)]
     for rel, pages in own:
         items.append((f"Копия: {PurePosixPath(rel).stem}", pages))
     names = " ".join(rel.lower() for rel, _ in own)

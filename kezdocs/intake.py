@@ -34,6 +34,7 @@ from .card import CARD_NAME
 from .casefolder import GENERATED_DIR, FileEntry, folder_name, nfc, shown_name
 from .files import os_error_reason
 from .model import Problem
+from .requirements import POSTAL_KINDS
 from .plaintext import Map, Seq, Text
 from .settings import SETTINGS_NAME, Settings
 
@@ -150,7 +151,6 @@ DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 # Kinds whose ШПИ matters (claim proofs are matched to addresses by it).
-POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
 TRACKED_KINDS = (*POSTAL_KINDS, "lawsuit_sent_proof")
 
 _LETTER = r"[^\W_]"  # a letter or digit: what a word is made of

@@ -23,9 +23,11 @@ import re
 from dataclasses import dataclass
 
 from . import stages
-from .intake import POSTAL_KINDS
 from .model import Address, Case, DebtorType
 from .route import LAWSUIT, Route
+
+# What proves that a letter was sent and delivered (п. 4.5): the kinds intake gives such files.
+POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
 
 STEPS: dict[str, str] = {
     "claim": "требование (претензия)",
