@@ -29,6 +29,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from kezdocs.files import write_bytes_atomic
+
 HERE = Path(__file__).resolve().parent
 FONT = "Times New Roman"
 TEXT_WIDTH = 180  # mm: 210 − 20 − 10
@@ -165,11 +167,16 @@ class Template:
         props.title, props.author, props.language = self.title, "kezdocs", "ru-RU"
         props.created = props.modified = dt.datetime(2026, 1, 1)
         props.last_modified_by, props.revision = "kezdocs", 1
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
         path = folder / name
-        path.write_bytes(_stable_zip(buffer.getvalue()))
+        write_bytes_atomic(path, stable_bytes(self.doc))
         return path
+
+
+def stable_bytes(doc) -> bytes:
+    """The document's DOCX bytes, the same on every run (`templates.build_reports` writes its templates so too)."""
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return _stable_zip(buffer.getvalue())
 
 
 def _stable_zip(data: bytes) -> bytes:

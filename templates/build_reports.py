@@ -12,6 +12,9 @@ StrictUndefined) by `kezdocs.report_files`.
 """
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,7 +24,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from kezdocs import registry
+from kezdocs.files import write_bytes_atomic
 from kezdocs.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
+
+from .build import stable_bytes
 
 HERE = Path(__file__).resolve().parent
 REGISTRY_TEMPLATE = HERE.parent / "kezdocs" / "data" / registry.TEMPLATE_FILE
@@ -30,23 +36,42 @@ TEMPLATES = {
     "report_measures.docx": MEASURES_COLUMNS,
     "report_inventory.docx": INVENTORY_COLUMNS,
 }
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+BUILT_AT = b"2026-01-01T00:00:00Z"
+CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
 ALIGN = {"money": WD_ALIGN_PARAGRAPH.RIGHT, "ratio": WD_ALIGN_PARAGRAPH.RIGHT, "date": WD_ALIGN_PARAGRAPH.CENTER,
          "text": WD_ALIGN_PARAGRAPH.LEFT}
 
 
 def build(folder: Path = HERE) -> list[Path]:
+    """Write the report templates into `folder` (the package's `templates/` by default), byte-stable: fixed zip
+    entry times, so an unchanged template rebuilds to the same bytes (tests/test_templates_sync.py checks it)."""
     written = []
     for name, columns in TEMPLATES.items():
         path = folder / name
-        template(columns).save(path)
+        write_bytes_atomic(path, stable_bytes(template(columns)))
         written.append(path)
     return written
 
 
 def build_registry_template(path: Path = REGISTRY_TEMPLATE) -> Path:
-    path.write_bytes(registry.build_template())
+    """Write the registry template, byte-stable like the DOCX ones."""
+    write_bytes_atomic(path, registry_template_bytes())
     return path
+
+
+def registry_template_bytes() -> bytes:
+    """`registry.build_template` with the clock taken out: openpyxl stamps the time of saving into
+    docProps/core.xml and into every zip entry, so both are pinned."""
+    with zipfile.ZipFile(io.BytesIO(registry.build_template())) as src, io.BytesIO() as out:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = CORE_TIME.sub(rb"\g<1>" + BUILT_AT + rb"\g<2>", data)
+                dst.writestr(zipfile.ZipInfo(info.filename, ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+        return out.getvalue()
 
 
 def template(columns: tuple[Column, ...]) -> Document:

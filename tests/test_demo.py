@@ -1,9 +1,11 @@
 """The demo root: each case is in the stage it was written for, and moves on as days pass."""
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import DEMO_DAY
 
-from kezdocs import demo
 from kezdocs.casefolder import open_root
 from kezdocs.scan import scan
 
@@ -11,10 +13,10 @@ BUILT = date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo")
-    demo.build(path, BUILT)
-    return path
+def root(built_demo, tmp_path_factory):
+    """A copy of the session's demo root (built as of 24.11.2026 = BUILT): scanning writes an index into it."""
+    assert BUILT == DEMO_DAY
+    return Path(shutil.copytree(built_demo, tmp_path_factory.mktemp("demo") / "дела"))
 
 
 def stages_on(root, day):

@@ -45,9 +45,9 @@ def start(*args) -> subprocess.Popen:
                             stderr=subprocess.DEVNULL, start_new_session=True)
 
 
-def big_root(path: Path, copies: int = 6) -> Path:
+def big_root(demo_root: Path, path: Path, copies: int = 6) -> Path:
     """The demo root with each case copied `copies` times (renumbered): a scan that lasts long enough to kill."""
-    demo.build(path, TODAY)
+    shutil.copytree(demo_root, path)
     for folder in [p for p in path.iterdir() if (p / CARD_NAME).is_file()]:
         number = folder.name.split(" ", 1)[0]
         for n in range(1, copies):
@@ -85,8 +85,8 @@ def kill_after(proc: subprocess.Popen, seconds: float) -> None:
 
 # --- killed processes ----------------------------------------------------------------------------------
 
-def test_killed_indexing_leaves_old_or_new_and_reindex_restores(tmp_path):
-    root = big_root(tmp_path / "дела")
+def test_killed_indexing_leaves_old_or_new_and_reindex_restores(built_demo, tmp_path):
+    root = big_root(built_demo, tmp_path / "дела")
     expected = {r["folder"]: r for r in scan(open_root(root), TODAY).records}
     for attempt, delay in enumerate((0.4, 0.7, 1.0, 1.3, 1.6)):
         shutil.rmtree(root / ".kezdocs", ignore_errors=True) if attempt % 2 else None
@@ -98,8 +98,8 @@ def test_killed_indexing_leaves_old_or_new_and_reindex_restores(tmp_path):
     assert assert_index_whole(root) == expected
 
 
-def test_killed_generate_leaves_whole_documents(tmp_path):
-    root = big_root(tmp_path / "дела", copies=3)
+def test_killed_generate_leaves_whole_documents(built_demo, tmp_path):
+    root = big_root(built_demo, tmp_path / "дела", copies=3)
     for delay in (0.9, 1.5):
         kill_after(start("generate", "--all", "claim", "--root", root, "--today", DAY), delay)
         for docx in root.glob("*/Сформировано/*.docx"):
@@ -118,8 +118,8 @@ def test_killed_generate_leaves_whole_documents(tmp_path):
     assert all(name.endswith(".tmp") for name in leftovers)
 
 
-def test_workers_of_a_killed_command_exit_with_it(tmp_path):
-    root = big_root(tmp_path / "дела", copies=4)
+def test_workers_of_a_killed_command_exit_with_it(built_demo, tmp_path):
+    root = big_root(built_demo, tmp_path / "дела", copies=4)
     proc = subprocess.Popen([sys.executable, "-m", "kezdocs", "generate", "--all", "calculation", "--root", str(root),
                              "--today", DAY], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env={**os.environ, "KEZDOCS_WORKERS": "2"})
@@ -152,9 +152,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_killed_record_leaves_the_old_or_the_new_card(tmp_path):
-    root = tmp_path / "дела"
-    demo.build(root, TODAY)
+def test_killed_record_leaves_the_old_or_the_new_card(demo_copy):
+    root = demo_copy
     card = root / "2026-002 ИП Петров" / CARD_NAME
     versions = {card.read_text(encoding="utf-8")}
     for n, delay in enumerate((0.1, 0.3, 0.5, 0.7, 0.9, 1.2)):
@@ -172,11 +171,10 @@ def test_killed_record_leaves_the_old_or_the_new_card(tmp_path):
 
 # --- concurrent writers ------------------------------------------------------------------------------
 
-def test_watch_and_cli_writing_together_lose_nothing(tmp_path):
+def test_watch_and_cli_writing_together_lose_nothing(demo_copy):
     from kezdocs.watcher import Watcher
 
-    root = tmp_path / "дела"
-    demo.build(root, TODAY)
+    root = demo_copy
     watcher = Watcher(root, lambda: TODAY, delay=0.1, rescan=0.5, console=False)
     watcher.start()  # returns after the start-up scan
     try:
@@ -237,9 +235,8 @@ def fill(disk: Path) -> None:
         os.close(fd)
 
 
-def test_full_disk_gives_a_message_and_leaves_files_whole(small_disk):
-    root = small_disk / "дела"
-    demo.build(root, TODAY)
+def test_full_disk_gives_a_message_and_leaves_files_whole(small_disk, built_demo):
+    root = Path(shutil.copytree(built_demo, small_disk / "дела"))
     assert kezdocs("status", "--root", root, "--today", DAY, "--json").returncode in (0, 1)
     index_before = {p: p.read_bytes() for p in index_files(root)}
     card = root / "2026-002 ИП Петров" / CARD_NAME

@@ -7,7 +7,6 @@ import sys
 import time
 from datetime import date
 
-from kezdocs import demo
 from kezdocs.casefolder import open_root
 from kezdocs.index import Index
 from kezdocs.scan import scan
@@ -58,54 +57,49 @@ def test_killed_writer_leaves_a_whole_index(tmp_path):
     assert all(name.endswith(".tmp") for name in leftovers)
 
 
-def test_index_is_readable_utf8(tmp_path):
-    demo.build(tmp_path, TODAY)
-    scan(open_root(tmp_path), TODAY)
-    text = (tmp_path / ".kezdocs" / "index.json").read_text(encoding="utf-8")
+def test_index_is_readable_utf8(demo_copy):
+    scan(open_root(demo_copy), TODAY)
+    text = (demo_copy / ".kezdocs" / "index.json").read_text(encoding="utf-8")
     assert "ООО «Ромашка»" in text and "\\u" not in text
 
 
-def test_deleted_index_is_rebuilt_with_the_same_records(tmp_path):
-    demo.build(tmp_path, TODAY)
-    root = open_root(tmp_path)
+def test_deleted_index_is_rebuilt_with_the_same_records(demo_copy):
+    root = open_root(demo_copy)
     first = scan(root, TODAY).records
-    (tmp_path / ".kezdocs" / "index.json").unlink()
-    second = scan(open_root(tmp_path), TODAY).records
+    (demo_copy / ".kezdocs" / "index.json").unlink()
+    second = scan(open_root(demo_copy), TODAY).records
     assert second == first
     assert len(first) == 11
 
 
-def test_corrupt_index_is_set_aside_and_rebuilt(tmp_path):
-    demo.build(tmp_path, TODAY)
-    scan(open_root(tmp_path), TODAY)
-    (tmp_path / ".kezdocs" / "index.json").write_text('{"cases": {"1": {"folder": ', encoding="utf-8")
-    result = scan(open_root(tmp_path), TODAY)
+def test_corrupt_index_is_set_aside_and_rebuilt(demo_copy):
+    scan(open_root(demo_copy), TODAY)
+    (demo_copy / ".kezdocs" / "index.json").write_text('{"cases": {"1": {"folder": ', encoding="utf-8")
+    result = scan(open_root(demo_copy), TODAY)
     assert len(result.records) == 11
     assert any("повреждён" in w for w in result.warnings)
-    assert any(p.name.startswith("index.json.повреждён-") for p in (tmp_path / ".kezdocs").iterdir())
+    assert any(p.name.startswith("index.json.повреждён-") for p in (demo_copy / ".kezdocs").iterdir())
 
 
-def test_unchanged_case_is_not_parsed_again(tmp_path):
-    demo.build(tmp_path, TODAY)
-    scan(open_root(tmp_path), TODAY)
-    card = tmp_path / "2026-002 ИП Петров" / "дело.yaml"
+def test_unchanged_case_is_not_parsed_again(demo_copy):
+    scan(open_root(demo_copy), TODAY)
+    card = demo_copy / "2026-002 ИП Петров" / "дело.yaml"
     # Change the card's content behind the index's back but keep size and mtime: the record must stay.
     stat = card.stat()
     text = card.read_text(encoding="utf-8").replace("8 400,00", "9 400,00")
     card.write_text(text, encoding="utf-8")
     os.utime(card, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    records = {r["folder"]: r for r in scan(open_root(tmp_path), TODAY).records}
+    records = {r["folder"]: r for r in scan(open_root(demo_copy), TODAY).records}
     assert records["2026-002 ИП Петров"]["debt"] == "8400.00"
     # A real edit (new mtime) is seen.
     os.utime(card, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    records = {r["folder"]: r for r in scan(open_root(tmp_path), TODAY).records}
+    records = {r["folder"]: r for r in scan(open_root(demo_copy), TODAY).records}
     assert records["2026-002 ИП Петров"]["debt"] == "9400.00"
 
 
-def test_vanished_case_leaves_the_index(tmp_path):
-    demo.build(tmp_path, TODAY)
-    scan(open_root(tmp_path), TODAY)
-    (tmp_path / "2026-007 Кузьмин Олег" / "дело.yaml").unlink()
-    records = scan(open_root(tmp_path), TODAY).records
+def test_vanished_case_leaves_the_index(demo_copy):
+    scan(open_root(demo_copy), TODAY)
+    (demo_copy / "2026-007 Кузьмин Олег" / "дело.yaml").unlink()
+    records = scan(open_root(demo_copy), TODAY).records
     assert "2026-007 Кузьмин Олег" not in {r["folder"] for r in records}
-    assert len(Index(tmp_path).records()) == 10
+    assert len(Index(demo_copy).records()) == 10
