@@ -24,6 +24,7 @@ demo: $(VENV)/.installed
 	$(BIN)/kezdocs demo --root $(ROOT)
 
 test: $(VENV)/.installed-test
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

@@ -23,10 +23,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kezdocs import demo  # noqa: E402
-from kezdocs.card import CARD_NAME  # noqa: E402
+from kezdocs.core.card import CARD_NAME  # noqa: E402
 from kezdocs.cases import settings_template  # noqa: E402
-from kezdocs.pdftext import text_pdf  # noqa: E402
-from kezdocs.settings import SETTINGS_NAME  # noqa: E402
+from kezdocs.paperwork.pdftext import text_pdf  # noqa: E402
+from kezdocs.core.settings import SETTINGS_NAME  # noqa: E402
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 OVERDUE_TEMPLATES = ("2026-001", "2026-002", "2026-003", "2026-004")  # past-due charges: without events, a claim is due

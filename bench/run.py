@@ -46,8 +46,8 @@ CARD_P95 = 0.25  # a clerk's record should feel instant even while another write
 # --- probes: each runs in its own process and prints one JSON object -------------------------------
 
 def probe_cold(root: Path, today: date) -> dict:
-    from kezdocs.casefolder import open_root
-    from kezdocs.scan import scan
+    from kezdocs.folders.casefolder import open_root
+    from kezdocs.folders.scan import scan
 
     started = time.perf_counter()
     result = scan(open_root(root), today)
@@ -56,8 +56,8 @@ def probe_cold(root: Path, today: date) -> dict:
 
 def probe_rescan(root: Path, today: date) -> dict:
     """An unchanged root: every card must be taken from the index, none parsed."""
-    from kezdocs import casefolder
-    from kezdocs.scan import scan
+    from kezdocs.folders import casefolder
+    from kezdocs.folders.scan import scan
 
     parsed = []
     real = casefolder.parse_card
@@ -69,9 +69,9 @@ def probe_rescan(root: Path, today: date) -> dict:
 
 def probe_change(root: Path, today: date, rounds: int = 7) -> dict:
     """A long-running process (the watcher's way): one file dropped into one case, that case re-indexed."""
-    from kezdocs.casefolder import open_root
-    from kezdocs.pdftext import text_pdf
-    from kezdocs.scan import scan
+    from kezdocs.folders.casefolder import open_root
+    from kezdocs.paperwork.pdftext import text_pdf
+    from kezdocs.folders.scan import scan
 
     opened = open_root(root)
     scan(opened, today)
@@ -97,8 +97,12 @@ def probe_floor_render(root: Path, today: date, refs: list[str]) -> dict:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from kezdocs import documents, payqr, render
-    from kezdocs.casefolder import open_root
+    from kezdocs.core import documents
+
+    from kezdocs.core import payqr
+
+    from kezdocs.paperwork import render
+    from kezdocs.folders.casefolder import open_root
 
     opened = open_root(root)
     kind = documents.KINDS["claim"]
@@ -143,10 +147,10 @@ def probe_card(root: Path, today: date, rounds: int = 100, contended: bool = Fal
     """
     import multiprocessing
 
-    from kezdocs import cardfile
-    from kezdocs.card import CARD_NAME, parse_card
-    from kezdocs.cardedit import append_entry
-    from kezdocs.files import write_bytes_atomic
+    from kezdocs.folders import cardfile
+    from kezdocs.core.card import CARD_NAME, parse_card
+    from kezdocs.folders.cardedit import append_entry
+    from kezdocs.folders.files import write_bytes_atomic
 
     card = next(p for p in sorted(root.glob(f"*/{CARD_NAME}")) if parse_card(p.read_text(encoding="utf-8"))[0])
     card.write_bytes(card.with_name("дело.orig").read_bytes())  # each run starts from the same card
@@ -336,8 +340,8 @@ def _tree_rss(pid: int) -> int:
 
 def bench_watch(size: int, drops: int, rows: list, notes: list) -> None:
     """Files dropped into case folders of a running `kezdocs watch`: time until СТАТУС.txt is rewritten."""
-    from kezdocs.pdftext import text_pdf
-    from kezdocs.watcher import LOG_NAME, WatchSettings
+    from kezdocs.paperwork.pdftext import text_pdf
+    from kezdocs.service.watcher import LOG_NAME, WatchSettings
 
     root = make_root.ROOTS / str(size)
     if not root.exists():

@@ -1,4 +1,4 @@
 """`python -m kezdocs` is the `kezdocs` command."""
-from .cli import main
+from kezdocs.cli import main
 
 main(prog_name="kezdocs")

@@ -14,18 +14,20 @@ from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
-from . import card as card_mod
-from . import cardedit, cardfile, penalty
-from .card import EVENT_CODES
-from .casefolder import RATES_FILE, Root, load_rates, nfc
-from .dates import parse_date
-from .errors import KezdocsError
-from .files import write_text_atomic
-from .model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
-from .money import format_rub, parse_amount
-from .scan import ScanResult, scan
-from .settings import SETTINGS_NAME
-from .sync import Synced, sync
+from kezdocs.core import card as card_mod
+from kezdocs.folders import cardedit
+from kezdocs.folders import cardfile
+from kezdocs.core import penalty
+from kezdocs.core.card import EVENT_CODES
+from kezdocs.folders.casefolder import RATES_FILE, Root, load_rates, nfc
+from kezdocs.core.dates import parse_date
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.files import write_text_atomic
+from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
+from kezdocs.core.money import format_rub, parse_amount
+from kezdocs.folders.scan import ScanResult, scan
+from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.service.sync import Synced, sync
 
 PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
 
@@ -49,7 +51,7 @@ def init_root(directory: Path) -> list[Path]:
         created.append(settings)
     example = directory / "Пример 2024-001 ООО Ромашка"
     if not (example / card_mod.CARD_NAME).exists():
-        from .demo import example_card
+        from kezdocs.demo import example_card
 
         cardfile.create_card(example / card_mod.CARD_NAME, example_card(), lambda text: [])
         created.append(example / card_mod.CARD_NAME)

@@ -17,10 +17,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import cases, casefolder, requirements
-from .dates import parse_date
-from .errors import KezdocsError
-from .files import os_error_reason
+from kezdocs import cases
+
+from kezdocs.folders import casefolder
+
+from kezdocs.core import requirements
+from kezdocs.core.dates import parse_date
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.files import os_error_reason
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False)
@@ -172,7 +176,7 @@ def status(root, today, as_json, case) -> None:
 
     Пример: kezdocs status --today 2024-05-20;  kezdocs status 2024-017 --json
     """
-    from .import_journal import messages as unfinished_imports
+    from kezdocs.folders.import_journal import messages as unfinished_imports
 
     opened = casefolder.open_root(root)
     result = cases.status(opened, parse_today(today), case)
@@ -228,7 +232,7 @@ def agenda(root, today, days, as_json) -> None:
 
     Пример: kezdocs agenda --today 2024-05-20 --days 7
     """
-    from . import stages
+    from kezdocs.core import stages
 
     day = parse_today(today)
     result = cases.status(casefolder.open_root(root), day, None)
@@ -261,7 +265,7 @@ def calendar() -> None:
 
 def _root_calendar(root):
     """The root's calendar (with its календарь.yaml); the package's when no root is given or found."""
-    from .workdays import DEFAULT
+    from kezdocs.core.workdays import DEFAULT
 
     opened = casefolder.find_root(root)
     if opened is None:
@@ -331,8 +335,8 @@ def penalty_command(root, today, as_json, case, end, **options) -> None:
     Примеры: kezdocs penalty --amount 100000 --due 2024-01-10 --to 2024-12-31 --method 395 --payment 2024-06-01:20000
              kezdocs penalty 2024-017 --today 2024-05-20
     """
-    from . import penalty
-    from .money import format_rub
+    from kezdocs.core import penalty
+    from kezdocs.core.money import format_rub
 
     end_day = _day_argument(end, "--to") if end else parse_today(today)
     if case:
@@ -383,7 +387,7 @@ def watch(root, today, poll) -> None:
 
     Останавливается по Ctrl-C. Пример: kezdocs watch --root casefiles;  kezdocs watch --root /mnt/дела --poll 10
     """
-    from . import watcher
+    from kezdocs.service import watcher
 
     watcher.serve(casefolder.open_root(root), parse_today(today) if today else None, poll)
 
@@ -397,7 +401,7 @@ def dashboard(root, today) -> None:
 
     Пример: kezdocs dashboard --root casefiles
     """
-    from .sync import sync
+    from kezdocs.service.sync import sync
 
     written = sync(casefolder.open_root(root), parse_today(today))
     console.print(f"сводка: {written.summary} (дел — {len(written.records)}); обновлено файлов СТАТУС.txt — {written.statuses}")
@@ -422,7 +426,7 @@ def check(root, today, as_json, case, step) -> None:
 
     Пример: kezdocs check 2024-017;  kezdocs check 2024-017 --step lawsuit --json
     """
-    from . import package
+    from kezdocs.paperwork import package
 
     result = package.check(casefolder.open_root(root), case, parse_today(today), step)
     if as_json:
@@ -464,7 +468,7 @@ def package_command(root, today, case, force) -> None:
     """
     from rich.markup import escape
 
-    from . import package
+    from kezdocs.paperwork import package
 
     try:
         result = package.build(casefolder.open_root(root), case, parse_today(today), force)
@@ -510,7 +514,8 @@ def report_options(func):
 
 
 def _write_report(kind: str, when, root, administrator, fmt, out, as_json) -> None:
-    from . import report_files, reports
+    from kezdocs.paperwork import report_files
+    from kezdocs.core import reports
 
     path, result = report_files.write(casefolder.open_root(root), kind, when, administrator, fmt, out)
     if as_json:
@@ -574,7 +579,7 @@ def import_registry(root, file, dry_run, template, as_json) -> None:
 
     Примеры: kezdocs import реестр.xlsx --dry-run;  kezdocs import --template реестр.xlsx
     """
-    from . import registry
+    from kezdocs.paperwork import registry
 
     if template is not None:
         console.print(f"образец реестра записан: {registry.write_template(template)}")
@@ -627,7 +632,7 @@ def export_cases(root, today, file) -> None:
 
     Пример: kezdocs export дела.xlsx
     """
-    from . import registry
+    from kezdocs.paperwork import registry
 
     result = registry.export_cases(casefolder.open_root(root), parse_today(today), file)
     console.print(f"выгружено дел: {result.cases} — {escape(str(result.path))}")
@@ -656,7 +661,7 @@ def generate(root, today, as_json, case, kind, all_cases, out, pdf) -> None:
 
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """
-    from . import render
+    from kezdocs.paperwork import render
 
     opened, day = casefolder.open_root(root), parse_today(today)
     if all_cases:
@@ -707,7 +712,7 @@ def templates_list(root) -> None:
 
     Пример: kezdocs templates list
     """
-    from . import render
+    from kezdocs.paperwork import render
 
     table = Table(title="Шаблоны документов")
     for column in ("Шаблон", "Откуда", "Документы", "Файл"):
@@ -729,7 +734,7 @@ def templates_copy(name, root) -> None:
 
     Пример: kezdocs templates copy требование
     """
-    from . import render
+    from kezdocs.paperwork import render
 
     written = render.copy_template(casefolder.open_root(root), name)
     console.print(f"скопирован шаблон: {written} — правьте его в Word; документы теперь заполняются по нему")
@@ -743,7 +748,7 @@ def templates_check(root) -> None:
 
     Пример: kezdocs templates check
     """
-    from . import render
+    from kezdocs.paperwork import render
 
     reports = render.check_templates(casefolder.find_root(root))
     for r in reports:
@@ -767,7 +772,7 @@ def templates_vars(as_json) -> None:
 
     Пример: kezdocs templates vars
     """
-    from . import render
+    from kezdocs.paperwork import render
 
     rows = render.variables()
     if as_json:
@@ -790,7 +795,7 @@ def demo(root, today) -> None:
 
     Пример: kezdocs demo --root casefiles
     """
-    from . import demo as demo_mod
+    from kezdocs import demo as demo_mod
 
     root_path = Path(root or "casefiles")
     day = parse_today(today)

@@ -13,11 +13,11 @@ from pathlib import Path
 from rich.markup import escape
 from stdnum.ru import inn as stdnum_inn
 
-from .card import CARD_NAME
-from .cardfile import put_card
-from .files import write_bytes_atomic, write_text_atomic
-from .pdftext import text_pdf
-from .settings import SETTINGS_NAME
+from kezdocs.core.card import CARD_NAME
+from kezdocs.folders.cardfile import put_card
+from kezdocs.folders.files import write_bytes_atomic, write_text_atomic
+from kezdocs.paperwork.pdftext import text_pdf
+from kezdocs.core.settings import SETTINGS_NAME
 
 KBK_RENT = "00011105012140000120"  # аренда земли
 KBK_PREMISES = "00011105035140000120"  # аренда помещений
@@ -411,7 +411,7 @@ def _month(day: date) -> str:
 
 def build(root: Path, today: date) -> list[Path]:
     """Write the demo root: settings (unless present) and the demo case folders."""
-    from .cases import settings_template
+    from kezdocs.cases import settings_template
 
     root.mkdir(parents=True, exist_ok=True)
     if not (root / SETTINGS_NAME).exists():
@@ -430,8 +430,8 @@ def build(root: Path, today: date) -> list[Path]:
 
 def after_scan(root, today: date, console) -> list[dict]:
     """Generate every document each demo case calls for now, then the dashboard and status files."""
-    from . import render
-    from .sync import sync
+    from kezdocs.paperwork import render
+    from kezdocs.service.sync import sync
 
     synced = sync(root, today, due=render.due_kinds)
     cases = {r["folder"]: r["case"] for r in synced.records}

@@ -29,7 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from kezdocs.files import write_bytes_atomic
+from kezdocs.folders.files import write_bytes_atomic
 
 HERE = Path(__file__).resolve().parent
 FONT = "Times New Roman"

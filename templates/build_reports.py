@@ -23,9 +23,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from kezdocs import registry
-from kezdocs.files import write_bytes_atomic
-from kezdocs.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
+from kezdocs.core.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
+from kezdocs.folders.files import write_bytes_atomic
+from kezdocs.paperwork import registry
 
 from .build import stable_bytes
 

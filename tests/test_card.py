@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from kezdocs.card import parse_card
-from kezdocs.cardedit import append_entry
+from kezdocs.core.card import parse_card
+from kezdocs.folders.cardedit import append_entry
 from kezdocs.demo import company_inn, example_card, ogrn
-from kezdocs.model import DebtorType, PenaltyMethod
-from kezdocs.settings import REGULATION_ADMINISTRATORS
+from kezdocs.core.model import DebtorType, PenaltyMethod
+from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 GOOD = example_card()
 

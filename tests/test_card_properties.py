@@ -3,8 +3,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kezdocs import plaintext
-from kezdocs.card import parse_card
+from kezdocs.core import plaintext
+from kezdocs.core.card import parse_card
 from kezdocs.demo import example_card
 
 SOURCE = "дело-1/дело.yaml"

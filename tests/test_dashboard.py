@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kezdocs import dashboard
-from kezdocs.casefolder import STATUS_FILE, open_root
+from kezdocs.paperwork import dashboard
+from kezdocs.folders.casefolder import STATUS_FILE, open_root
 from kezdocs.cli import main
-from kezdocs.sync import sync
-from kezdocs.workdays import DEFAULT as CALENDAR
+from kezdocs.service.sync import sync
+from kezdocs.core.workdays import DEFAULT as CALENDAR
 
 TODAY = date(2026, 11, 24)
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)

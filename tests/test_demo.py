@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_DAY
 
-from kezdocs.casefolder import open_root
-from kezdocs.scan import scan
+from kezdocs.folders.casefolder import open_root
+from kezdocs.folders.scan import scan
 
 BUILT = date(2026, 11, 24)
 

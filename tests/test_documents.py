@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from kezdocs import documents
-from kezdocs.documents import KINDS, Facts, build, missing, resolve_kind
-from kezdocs.errors import KezdocsError
-from kezdocs.keyrates import KeyRates
-from kezdocs.model import Address, DebtorType, Event, Payment
-from kezdocs.penalty import calculate
-from kezdocs.route import Price, route_for
-from kezdocs.settings import PaymentDetails
+from kezdocs.core import documents
+from kezdocs.core.documents import KINDS, Facts, build, missing, resolve_kind
+from kezdocs.core.errors import KezdocsError
+from kezdocs.core.keyrates import KeyRates
+from kezdocs.core.model import Address, DebtorType, Event, Payment
+from kezdocs.core.penalty import calculate
+from kezdocs.core.route import Price, route_for
+from kezdocs.core.settings import PaymentDetails
 
 NBSP = "\u00a0"
 

@@ -22,13 +22,13 @@ import pytest
 from click.testing import CliRunner
 
 from kezdocs import demo
-from kezdocs.card import CARD_NAME, parse_card
+from kezdocs.core.card import CARD_NAME, parse_card
 from kezdocs.cases import settings_template
-from kezdocs.casefolder import open_root
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
-from kezdocs.index import Index
-from kezdocs.scan import scan
-from kezdocs.settings import SETTINGS_NAME
+from kezdocs.folders.index import Index
+from kezdocs.folders.scan import scan
+from kezdocs.core.settings import SETTINGS_NAME
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()
@@ -172,7 +172,7 @@ def test_killed_record_leaves_the_old_or_the_new_card(demo_copy):
 # --- concurrent writers ------------------------------------------------------------------------------
 
 def test_watch_and_cli_writing_together_lose_nothing(demo_copy):
-    from kezdocs.watcher import Watcher
+    from kezdocs.service.watcher import Watcher
 
     root = demo_copy
     watcher = Watcher(root, lambda: TODAY, delay=0.1, rescan=0.5, console=False)

@@ -20,14 +20,14 @@ from pathlib import Path
 import docx
 import pytest
 
-from kezdocs.card import CARD_NAME
-from kezdocs.casefolder import (STATUS_FILE, fingerprint, list_files, list_folder, name_problem, read_text,
+from kezdocs.core.card import CARD_NAME
+from kezdocs.folders.casefolder import (STATUS_FILE, fingerprint, list_files, list_folder, name_problem, read_text,
                                 shown_name)
-from kezdocs.dashboard import SUMMARY_FILE
-from kezdocs.index import Index
-from kezdocs.intake import PDF_PARSE_LIMIT, TEXT_PREFIX, archive_refusal, read_file
-from kezdocs.pdftext import text_pdf
-from kezdocs.watcher import LOG_NAME, Watcher
+from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.folders.index import Index
+from kezdocs.folders.intake import PDF_PARSE_LIMIT, TEXT_PREFIX, archive_refusal, read_file
+from kezdocs.paperwork.pdftext import text_pdf
+from kezdocs.service.watcher import LOG_NAME, Watcher
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()

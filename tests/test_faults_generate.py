@@ -19,14 +19,14 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs import render
-from kezdocs.casefolder import GENERATED_DIR, STATUS_FILE, open_root
+from kezdocs.paperwork import render
+from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, open_root
 from kezdocs.cli import main
-from kezdocs.dashboard import SUMMARY_FILE
-from kezdocs.errors import KezdocsError
-from kezdocs.files import TEMP_MAX_AGE, TEMP_PREFIX
-from kezdocs.settings import SETTINGS_NAME
-from kezdocs.watcher import Watcher, watch_settings
+from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.files import TEMP_MAX_AGE, TEMP_PREFIX
+from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.service.watcher import Watcher, watch_settings
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()
@@ -231,8 +231,9 @@ def test_bidi_and_control_characters_never_reach_a_file_name(demo_copy):
 KILL_AFTER_FIRST_DOCX = """
 import os, signal, sys
 from datetime import date
-from kezdocs import files, render
-from kezdocs.casefolder import open_root
+from kezdocs.folders import files
+from kezdocs.paperwork import render
+from kezdocs.folders.casefolder import open_root
 
 def hook(frame, event, arg):
     if frame.f_code is files.write_bytes_atomic.__code__:

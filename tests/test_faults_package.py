@@ -21,10 +21,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from test_package import TODAY, make_root  # a lawsuit case with every document the checklist wants
 
-from kezdocs import package, render
-from kezdocs.casefolder import open_root
+from kezdocs.paperwork import package
+
+from kezdocs.paperwork import render
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
-from kezdocs.pdftext import text_pdf
+from kezdocs.paperwork.pdftext import text_pdf
 
 DAY = TODAY.isoformat()
 REF = "2024-017"

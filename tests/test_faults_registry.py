@@ -17,13 +17,15 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
-from kezdocs import import_journal, reports
-from kezdocs.card import CARD_NAME, parse_card
-from kezdocs.casefolder import open_root
+from kezdocs.folders import import_journal
+
+from kezdocs.core import reports
+from kezdocs.core.card import CARD_NAME, parse_card
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn
-from kezdocs.registry import FIELDS, build_template, import_registry
-from kezdocs.settings import REGULATION_ADMINISTRATORS
+from kezdocs.paperwork.registry import FIELDS, build_template, import_registry
+from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = "2026-001 ООО Ромашка"
 HOSTILE = {  # what a clerk (or an attacker) may type into a card, each starting a spreadsheet formula

@@ -7,15 +7,15 @@ import sys
 import time
 from datetime import date
 
-from kezdocs.casefolder import open_root
-from kezdocs.index import Index
-from kezdocs.scan import scan
+from kezdocs.folders.casefolder import open_root
+from kezdocs.folders.index import Index
+from kezdocs.folders.scan import scan
 
 TODAY = date(2026, 11, 24)
 
 WRITER = """
 import sys
-from kezdocs.index import Index
+from kezdocs.folders.index import Index
 index = Index(sys.argv[1])
 tag, count = sys.argv[2], int(sys.argv[3])
 for i in range(count):

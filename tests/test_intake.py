@@ -7,11 +7,11 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from kezdocs import intake
-from kezdocs.casefolder import list_files
-from kezdocs.intake import DEFAULT_RULES, classify_folder, document, rules_from_settings
-from kezdocs.pdftext import text_pdf
-from kezdocs.settings import parse_settings
+from kezdocs.folders import intake
+from kezdocs.folders.casefolder import list_files
+from kezdocs.folders.intake import DEFAULT_RULES, classify_folder, document, rules_from_settings
+from kezdocs.paperwork.pdftext import text_pdf
+from kezdocs.core.settings import parse_settings
 
 
 def kind(name, text=""):

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from kezdocs import keyrates
-from kezdocs.casefolder import load_rates
-from kezdocs.keyrates import KeyRates, RateEntry
+from kezdocs.core import keyrates
+from kezdocs.folders.casefolder import load_rates
+from kezdocs.core.keyrates import KeyRates, RateEntry
 
 
 def test_shipped_rates_load_with_the_date_of_the_last_known_rate():

@@ -12,12 +12,14 @@ from pypdf import PdfReader
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs import package, render
+from kezdocs.paperwork import package
+
+from kezdocs.paperwork import render
 from kezdocs.cases import settings_template
-from kezdocs.casefolder import open_root
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
-from kezdocs.errors import KezdocsError
-from kezdocs.pdftext import text_pdf
+from kezdocs.core.errors import KezdocsError
+from kezdocs.paperwork.pdftext import text_pdf
 
 TODAY = date(2024, 9, 16)
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")

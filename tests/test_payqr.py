@@ -5,8 +5,8 @@ from decimal import Decimal
 import zxingcpp
 from PIL import Image
 
-from kezdocs import payqr
-from kezdocs.settings import PaymentDetails
+from kezdocs.core import payqr
+from kezdocs.core.settings import PaymentDetails
 
 DETAILS = PaymentDetails(
     recipient="УФК по Удмуртской Республике (Администрация Кезского района)", inn="1831000001", kpp="183101001",

@@ -6,10 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kezdocs import keyrates, penalty
-from kezdocs.casefolder import load_rates
-from kezdocs.keyrates import KeyRates, RateEntry
-from kezdocs.model import Charge, PenaltyMethod, PenaltyTerms, Payment
+from kezdocs.core import keyrates
+
+from kezdocs.core import penalty
+from kezdocs.folders.casefolder import load_rates
+from kezdocs.core.keyrates import KeyRates, RateEntry
+from kezdocs.core.model import Charge, PenaltyMethod, PenaltyTerms, Payment
 
 RATES, _ = load_rates(None)
 PERCENT = PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.1"))
@@ -306,7 +308,7 @@ def test_days_before_the_first_known_rate_are_shown_and_warned_about():
 
 
 def test_for_case_and_json_form():
-    from kezdocs.model import Basis, Case, Debtor, DebtorType, Officer
+    from kezdocs.core.model import Basis, Case, Debtor, DebtorType, Officer
     case = Case(
         number="1", administrator="Администрация", officer=Officer("Иванова И. И."),
         debtor=Debtor(DebtorType.LEGAL, "ООО «Ромашка»"), basis=Basis("договор аренды", "1", None),

@@ -23,13 +23,21 @@ from docx.oxml.ns import qn
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs import documents, package, render, requirements, stages
-from kezdocs.casefolder import open_root
-from kezdocs.model import Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod, PenaltyTerms
-from kezdocs.route import ARBITRATION, DISTRICT, LAWSUIT, MAGISTRATE, ORDER, decide
-from kezdocs.scan import scan
-from kezdocs.settings import Thresholds
-from kezdocs.watcher import due_documents
+from kezdocs.core import documents
+
+from kezdocs.paperwork import package
+
+from kezdocs.paperwork import render
+
+from kezdocs.core import requirements
+
+from kezdocs.core import stages
+from kezdocs.folders.casefolder import open_root
+from kezdocs.core.model import Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod, PenaltyTerms
+from kezdocs.core.route import ARBITRATION, DISTRICT, LAWSUIT, MAGISTRATE, ORDER, decide
+from kezdocs.folders.scan import scan
+from kezdocs.core.settings import Thresholds
+from kezdocs.service.watcher import due_documents
 
 TODAY = date(2026, 11, 24)
 R = Decimal

@@ -7,13 +7,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kezdocs import penalty
-from kezdocs.card import parse_card
-from kezdocs.casefolder import open_root
+from kezdocs.core import penalty
+from kezdocs.core.card import parse_card
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn, ogrn, person_inn
-from kezdocs.registry import FIELDS, SHEET, export, import_registry, parse_rows, read_file
-from kezdocs.settings import REGULATION_ADMINISTRATORS
+from kezdocs.paperwork.registry import FIELDS, SHEET, export, import_registry, parse_rows, read_file
+from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = company_inn("183100001")
 ROMASHKA_OGRN = ogrn("102180000001")
@@ -205,7 +205,7 @@ def test_template_ships_with_every_column_and_its_example_imports(root, tmp_path
 
 
 def test_shipped_template_is_up_to_date():
-    from kezdocs.registry import build_template, template_bytes
+    from kezdocs.paperwork.registry import build_template, template_bytes
     import io
 
     def sheets(data):

@@ -23,10 +23,14 @@ from docx.oxml.ns import qn
 from PIL import Image
 from stdnum.ru import inn as stdnum_inn
 
-from kezdocs import documents, payqr, render
-from kezdocs.casefolder import GENERATED_DIR, open_root
+from kezdocs.core import documents
+
+from kezdocs.core import payqr
+
+from kezdocs.paperwork import render
+from kezdocs.folders.casefolder import GENERATED_DIR, open_root
 from kezdocs.cli import main
-from kezdocs.errors import KezdocsError
+from kezdocs.core.errors import KezdocsError
 
 TODAY = date(2026, 11, 24)
 KINDS = list(documents.KINDS)

@@ -10,12 +10,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kezdocs import penalty, reports
-from kezdocs.casefolder import open_root
+from kezdocs.core import penalty
+
+from kezdocs.core import reports
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn, ogrnip, person_inn
-from kezdocs.ledger import allocate
-from kezdocs.report_files import REPORTS_DIR, build, docx_bytes, write
+from kezdocs.core.ledger import allocate
+from kezdocs.paperwork.report_files import REPORTS_DIR, build, docx_bytes, write
 
 ROMASHKA = company_inn("183100001")
 BEREZKA = company_inn("183100002")

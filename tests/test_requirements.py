@@ -5,11 +5,11 @@ import pytest
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs import requirements
-from kezdocs.card import parse_card
-from kezdocs.intake import DEFAULT_RULES, document
-from kezdocs.requirements import checklist, next_step
-from kezdocs.route import Price, route_for
+from kezdocs.core import requirements
+from kezdocs.core.card import parse_card
+from kezdocs.folders.intake import DEFAULT_RULES, document
+from kezdocs.core.requirements import checklist, next_step
+from kezdocs.core.route import Price, route_for
 
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from kezdocs import russian
-from kezdocs.russian import DATIVE, GENITIVE, PersonName, decline, split_name
+from kezdocs.core import russian
+from kezdocs.core.russian import DATIVE, GENITIVE, PersonName, decline, split_name
 
 
 def test_dates_in_words_and_in_figures():

@@ -5,7 +5,7 @@ file it saw kept its size and mtime; a file still being copied holds its case ba
 """
 from __future__ import annotations
 
-from kezdocs.stability import StabilityTracker
+from kezdocs.service.stability import StabilityTracker
 
 
 class Clock:

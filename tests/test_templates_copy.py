@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs import render
-from kezdocs.casefolder import open_root
+from kezdocs.paperwork import render
+from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from kezdocs import plaintext
-from kezdocs.casefolder import STATUS_FILE, fingerprint, list_files, open_root
-from kezdocs.dashboard import SUMMARY_FILE
-from kezdocs.errors import KezdocsError
-from kezdocs.index import Index
-from kezdocs.pdftext import text_pdf
-from kezdocs.watcher import LOG_NAME, Target, WatchSettings, Watcher, parse_watch_settings, target_of
+from kezdocs.core import plaintext
+from kezdocs.folders.casefolder import STATUS_FILE, fingerprint, list_files, open_root
+from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.index import Index
+from kezdocs.paperwork.pdftext import text_pdf
+from kezdocs.service.watcher import LOG_NAME, Target, WatchSettings, Watcher, parse_watch_settings, target_of
 
 TODAY = date(2026, 11, 24)
 DELAY = 0.3

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from kezdocs import plaintext
+from kezdocs.core import plaintext
 from kezdocs.cli import main
-from kezdocs.dates import parse_date
-from kezdocs.workdays import DEFAULT, Calendar, calendar_from_data
+from kezdocs.core.dates import parse_date
+from kezdocs.core.workdays import DEFAULT, Calendar, calendar_from_data
 
 D = date
 

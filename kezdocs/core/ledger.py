@@ -1,0 +1,95 @@
+"""Charges and payments: what is owed on each charge on any day.
+
+Payments go to the oldest charge first unless the payer named the charge
+(a payment made on day P reduces the debt from P + 1, see `penalty`). This is
+the one place that allocates payments; `penalty`, `stages` and the reports all
+read balances from here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from kezdocs.core.model import Charge, Payment
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A part of one payment applied to one charge."""
+
+    charge_index: int
+    date: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Ledger:
+    charges: tuple[Charge, ...]
+    allocations: tuple[Allocation, ...]
+    overpaid: Decimal  # paid beyond every charge
+
+    def paid_on(self, index: int, until: date | None = None) -> Decimal:
+        """What was paid on charge `index` up to and including `until`."""
+        return sum(
+            (a.amount for a in self.allocations if a.charge_index == index and (until is None or a.date <= until)),
+            ZERO,
+        )
+
+    def balance(self, index: int, on: date | None = None) -> Decimal:
+        """Unpaid part of charge `index` at the end of day `on` (all payments when None)."""
+        return self.charges[index].amount - self.paid_on(index, on)
+
+    def outstanding(self, on: date | None = None) -> Decimal:
+        """Total unpaid over all charges (charges not yet due included)."""
+        return sum((self.balance(i, on) for i in range(len(self.charges))), ZERO)
+
+    def overdue(self, on: date) -> Decimal:
+        """Unpaid part of the charges whose due date has passed by `on`."""
+        return sum(
+            (self.balance(i, on) for i, c in enumerate(self.charges) if c.due < on),
+            ZERO,
+        )
+
+    def oldest_overdue(self, on: date) -> int | None:
+        """Index of the oldest charge still unpaid after its due date, as of `on`."""
+        for i in self.order():
+            if self.charges[i].due < on and self.balance(i, on) > 0:
+                return i
+        return None
+
+    def paid_in_full_on(self, index: int) -> date | None:
+        """The day the charge was fully paid, or None."""
+        running = ZERO
+        for a in sorted((a for a in self.allocations if a.charge_index == index), key=lambda a: a.date):
+            running += a.amount
+            if running >= self.charges[index].amount:
+                return a.date
+        return None
+
+    def order(self) -> list[int]:
+        """Charge indexes, oldest due date first (card order breaks ties)."""
+        return sorted(range(len(self.charges)), key=lambda i: (self.charges[i].due, i))
+
+
+def allocate(charges: tuple[Charge, ...], payments: tuple[Payment, ...]) -> Ledger:
+    """Apply payments in date order: to the named charge, else oldest charge first."""
+    remaining = [c.amount for c in charges]
+    order = sorted(range(len(charges)), key=lambda i: (charges[i].due, i))
+    allocations: list[Allocation] = []
+    overpaid = ZERO
+    for payment in sorted(payments, key=lambda p: p.date):
+        left = payment.amount
+        named = [i for i in order if payment.charge and charges[i].period == payment.charge]
+        for i in named + [i for i in order if i not in named]:
+            if left <= 0:
+                break
+            take = min(left, remaining[i])
+            if take > 0:
+                allocations.append(Allocation(i, payment.date, take))
+                remaining[i] -= take
+                left -= take
+        overpaid += left
+    return Ledger(tuple(charges), tuple(allocations), overpaid)

@@ -1,0 +1,491 @@
+"""The reports of the regulation, built from the cases: pure tables, no files.
+
+- «Сведения о состоянии просроченной задолженности» (Приложение 2): per debtor
+  and КБК, the overdue debt at the start of the year and on the report date,
+  and its dynamics. The form numbers its columns 1–8 but defines the dynamics
+  as «гр.5−гр.4» and «гр.5/гр.4»; the amounts are columns 5 and 6, so the
+  report computes 6−5 and 6/5 and says so in a note (DOMAIN.md).
+- «Сводный отчёт о мерах…» (Приложение 3, yearly as of 25 December, п. 3.5):
+  the overdue debt, what was repaid after the first measure, the measures.
+- The quarterly inventory of settlements with debtors (п. 3.2), with the debts
+  that look doubtful or hopeless (БК РФ ст. 47.2) marked for the write-off
+  decision (п. 3.4).
+
+Every amount comes from `ledger` (and the penalty from `penalty`), the same
+functions `kezdocs status` uses, so the figures agree. Cases with a broken
+card are left out and listed in `Report.skipped`; a case whose figures cannot
+be computed (or whose card cannot be read) is left out and listed in
+`Report.failed`, and the others still make the report. A `Report` is a
+layout-free table (typed cells: text, `date`, `Decimal`); `xlsx` and
+`report_files` render it, after `clean` has taken out the characters a
+spreadsheet or a document cannot hold.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Callable, Iterable, Protocol, TypeVar
+
+from kezdocs.core import penalty as penalty_mod
+from kezdocs.core.keyrates import KeyRates
+from kezdocs.core.ledger import Ledger, allocate
+from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Case, Problem
+from kezdocs.core.money import ZERO, as_text, format_rub
+
+REGULATION = "Регламенту, утверждённому постановлением Администрации Кезского района от 18.05.2023 № 779"
+RATIO_PLACES = Decimal("0.0001")
+ONE_DAY = timedelta(days=1)
+ENFORCEMENT_KINDS = ("sent_to_bank", "sent_to_bailiffs", "enforcement_opened", "enforcement_ended")
+HOPELESS = "безнадёжная"
+DOUBTFUL = "сомнительная"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table. `total`: "sum", or ("ratio", numerator index, denominator index)."""
+
+    title: str
+    kind: str = "text"  # text | date | money | ratio
+    width: int = 14
+    total: str | tuple | None = None
+    choices: tuple[str, ...] = ()  # for a column a clerk fills in (a drop-down list in Excel)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A table with its heading: what both the XLSX and the DOCX show."""
+
+    kind: str  # overdue | measures | inventory | export | registry
+    title: str  # the form's name, with the date
+    columns: tuple[Column, ...]
+    rows: tuple[tuple, ...]
+    organisation: str = ""  # the administrator the report is about
+    caption: str = ""  # the form's caption under the organisation line
+    form: str = ""  # «Приложение № 2 к …»
+    numbered: bool = True  # the form's row of column numbers
+    notes: tuple[str, ...] = ()
+    skipped: tuple[Problem, ...] = ()  # cases left out because their card is broken
+    sheet: str = "Отчёт"
+    refs: tuple[str, ...] = ()  # per row, the case(s) it comes from: how a problem with a cell names them
+    failed: tuple[Problem, ...] = ()  # cases left out because they could not be read or computed
+    warnings: tuple[Problem, ...] = ()  # what `clean` had to change in a cell
+
+    def totals(self) -> tuple[Decimal | None, ...]:
+        """The totals row as values (the XLSX writes the same as formulas)."""
+        sums = [
+            sum((r[i] for r in self.rows if r[i] is not None), ZERO) if c.total == "sum" else None
+            for i, c in enumerate(self.columns)
+        ]
+        for i, c in enumerate(self.columns):
+            if isinstance(c.total, tuple):
+                sums[i] = ratio(sums[c.total[1]], sums[c.total[2]])
+        return tuple(sums)
+
+    @property
+    def has_totals(self) -> bool:
+        return any(c.total for c in self.columns)
+
+
+class Loaded(Protocol):
+    """A case folder as `casefolder.Root.load` gives it."""
+
+    name: str
+    case: Case | None
+    problems: list[Problem]
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator / denominator to 4 places; None where the denominator is zero (no coefficient)."""
+    if numerator is None or not denominator:
+        return None
+    return (numerator / denominator).quantize(RATIO_PLACES)
+
+
+T = TypeVar("T")
+
+
+def guarded(items: Iterable[T], compute: Callable[[T], object], name: Callable[[T], str],
+            failure: str = "не включено в отчёт — не удалось посчитать суммы") \
+        -> tuple[list[tuple[T, object]], list[Problem]]:
+    """`compute` for each item; an item it fails on becomes a problem naming it, and the others go on.
+
+    Why broad: a card that passes validation may still hold a value no one
+    foresaw (a date at the end of the calendar, an absurd amount); one such case
+    must not take the report of every other case down with it.
+    """
+    done, failed = [], []
+    for item in items:
+        try:
+            done.append((item, compute(item)))
+        except Exception as exc:  # noqa: BLE001 - isolation of one case, reported by name
+            failed.append(Problem(name(item), None, f"{failure} ({type(exc).__name__}: {exc}); проверьте карточку"))
+    return done, failed
+
+
+def _group_name(group: list[Case]) -> str:
+    numbers = ", ".join(c.number for c in group)
+    return f"дело № {numbers}" if len(group) == 1 else f"дела № {numbers}"
+
+
+# --- which cases go in -----------------------------------------------------------------------
+
+def same_administrator(card_value: str, wanted: str) -> bool:
+    """A card or the user may name an administrator by the start of its full name."""
+    a, b = card_value.casefold().strip(), wanted.casefold().strip()
+    return a.startswith(b) or b.startswith(a)
+
+
+def select(folders: Iterable[Loaded], administrator: str | None) -> tuple[list[Case], tuple[Problem, ...]]:
+    """The valid cases of the administrator (all when None), and a problem per broken card."""
+    cases, skipped = [], []
+    for folder in folders:
+        if folder.case is None:
+            first = f": {folder.problems[0]}" if folder.problems else ""
+            skipped.append(Problem(folder.name, None, f"дело в папке «{folder.name}» не включено в отчёт — "
+                                                      f"в карточке ошибки{first}"))
+        elif administrator is None or same_administrator(folder.case.administrator, administrator):
+            cases.append(folder.case)
+    return cases, tuple(skipped)
+
+
+def _groups(cases: list[Case]) -> list[list[Case]]:
+    """Cases of one debtor (by ИНН, else by name) and one КБК, in КБК and debtor order."""
+    groups: dict[tuple[str, str], list[Case]] = {}
+    for case in cases:
+        groups.setdefault((case.kbk, case.debtor.inn or case.debtor.name.casefold()), []).append(case)
+    return sorted(groups.values(), key=lambda g: (g[0].kbk, g[0].debtor.name.casefold()))
+
+
+# --- ledger figures ----------------------------------------------------------------------------
+
+def overdue_charges(ledger: Ledger, due_before: date, paid_through: date) -> list[int]:
+    """Charges due before `due_before` and still unpaid at the end of `paid_through`, oldest first."""
+    return [i for i in ledger.order()
+            if ledger.charges[i].due < due_before and ledger.balance(i, paid_through) > 0]
+
+
+def overdue_at_start_of(ledger: Ledger, day: date) -> Decimal:
+    """The overdue debt as the day begins: charges due before it, payments made before it."""
+    return sum((ledger.balance(i, day - ONE_DAY) for i in overdue_charges(ledger, day, day - ONE_DAY)), ZERO)
+
+
+def repaid_between(ledger: Ledger, after: date, through: date) -> Decimal:
+    """What payments made after `after` and through `through` paid off the charges (overpayment excluded)."""
+    return sum((a.amount for a in ledger.allocations if after < a.date <= through), ZERO)
+
+
+# --- Приложение 2: the overdue debt --------------------------------------------------------------
+
+OVERDUE_COLUMNS = (
+    Column("Код главного администратора доходов бюджета", width=14),
+    Column("Код в соответствии с бюджетной классификацией", width=24),
+    Column("Наименование дебитора (кредитора)", width=36),
+    Column("Дата возникновения задолженности", "date", 14),
+    Column("Сумма задолженности на начало года, рублей", "money", 16, "sum"),
+    Column("Сумма задолженности на конец отчетного периода нарастающим итогом с начала года, рублей",
+           "money", 18, "sum"),
+    Column("Динамика задолженности в абсолютной сумме (гр. 6 − гр. 5)", "money", 16, "sum"),
+    Column("Динамика задолженности в коэффициентах (гр. 6 / гр. 5)", "ratio", 14, ("ratio", 5, 4)),
+)
+OVERDUE_NOTES = (
+    "Графы 7 и 8 считаются как гр. 6 − гр. 5 и гр. 6 / гр. 5: в форме Приложения 2 они названы «гр.5-гр.4» "
+    "и «гр.5/гр.4», но суммы задолженности стоят в графах 5 и 6.",
+    "Просроченная задолженность — неоплаченная часть начислений, срок уплаты которых истёк; на начало года — "
+    "на 1 января отчётного года. Коэффициент не указывается, если на начало года задолженности не было.",
+)
+
+
+def overdue_report(folders: Iterable[Loaded], day: date, organisation: str, administrator: str | None = None) -> Report:
+    """Приложение 2 on `day`: one row per debtor and КБК with overdue debt at the start of the year or on `day`."""
+    cases, skipped = select(folders, administrator)
+    year_start = date(day.year, 1, 1)
+
+    def figures(group: list[Case]) -> tuple | None:
+        start = end = ZERO
+        since: list[date] = []
+        for case in group:
+            ledger = allocate(case.charges, case.payments)
+            start += overdue_at_start_of(ledger, year_start)
+            end += ledger.overdue(day)
+            oldest = overdue_charges(ledger, day, day) or overdue_charges(ledger, year_start, year_start - ONE_DAY)
+            since += [ledger.charges[oldest[0]].due + ONE_DAY] if oldest else []
+        if not (start or end):
+            return None
+        first = group[0]
+        return (first.kbk[:3], first.kbk, first.debtor.name, min(since), start, end, end - start, ratio(end, start))
+
+    done, failed = guarded(_groups(cases), figures, _group_name)
+    rows = [(row, _group_name(group)) for group, row in done if row is not None]
+    return Report(
+        "overdue", f"Сведения (отчет) о состоянии просроченной задолженности на {day:%d.%m.%Y}", OVERDUE_COLUMNS,
+        tuple(r for r, _ in rows), organisation, "(наименование администратора дохода)",
+        f"Приложение № 2 к {REGULATION}", notes=OVERDUE_NOTES, skipped=skipped, sheet="Приложение 2",
+        refs=tuple(ref for _, ref in rows), failed=tuple(failed),
+    )
+
+
+# --- Приложение 3: the measures --------------------------------------------------------------------
+
+MEASURES_COLUMNS = (
+    Column("Код главного администратора доходов бюджета", width=14),
+    Column("Код доходов в соответствии с бюджетной классификацией", width=24),
+    Column("Сумма задолженности, рублей", "money", 16, "sum"),
+    Column("Сумма погашения в результате принятых мер, рублей", "money", 16, "sum"),
+    Column("Принятые меры", width=70),
+)
+MEASURES_NOTES = (
+    "Сумма задолженности — просроченная задолженность на дату отчёта. Сумма погашения — платежи, поступившие "
+    "после первой принятой меры (как правило, направления претензии) по дату отчёта.",
+    "В отчёт включены долги, просроченные на дату отчёта, и дела, по которым в отчётном году принимались меры "
+    "или поступали платежи после принятых мер. Ежегодный отчёт составляется по состоянию на 25 декабря (п. 3.5).",
+)
+NO_MEASURES = "меры не принимались"
+
+
+def measure_text(case: Case, day: date) -> str:
+    """«Дело № 2024-017: претензия направлена 15.03.2026; иск подан 10.05.2026» (events through `day`)."""
+    done = [e for e in case.events if e.date <= day]
+    if not done:
+        return f"Дело № {case.number} ({case.debtor.name}): {NO_MEASURES}"
+    parts = []
+    for e in done:
+        result = JUDGMENT_RESULTS.get(e.fields.get("result", ""))
+        parts.append(f"{EVENTS[e.kind]}{f' ({result})' if result else ''} {e.date:%d.%m.%Y}")
+    return f"Дело № {case.number} ({case.debtor.name}): {'; '.join(parts)}"
+
+
+def _measures_of(case: Case, day: date) -> tuple[Decimal, Decimal] | None:
+    """Overdue debt on `day` and what was repaid after the first measure; None when the case is not
+    reported: nothing overdue, and neither a measure nor such a repayment in the year of `day`
+    (a case closed years ago drops out of the yearly report)."""
+    ledger = allocate(case.charges, case.payments)
+    debt = ledger.overdue(day)
+    done = [e for e in case.events if e.date <= day]
+    if not done:
+        return (debt, ZERO) if debt > 0 else None
+    year_start = date(day.year, 1, 1)
+    this_year = done[-1].date >= year_start or repaid_between(ledger, max(done[0].date, year_start - ONE_DAY), day) > 0
+    return (debt, repaid_between(ledger, done[0].date, day)) if debt > 0 or this_year else None
+
+
+def measures_report(folders: Iterable[Loaded], day: date, organisation: str, administrator: str | None = None) -> Report:
+    """Приложение 3 on `day`: per debtor and КБК, the overdue debt, the sum repaid, the measures."""
+    cases, skipped = select(folders, administrator)
+    done, failed = guarded(cases, lambda case: (_measures_of(case, day), measure_text(case, day)),
+                           lambda case: f"дело № {case.number}")
+    figures = {id(case): f for case, f in done if f[0] is not None}
+    rows = []
+    for group in _groups([c for c in cases if id(c) in figures]):
+        rows.append(((group[0].kbk[:3], group[0].kbk, sum((figures[id(c)][0][0] for c in group), ZERO),
+                      sum((figures[id(c)][0][1] for c in group), ZERO), "\n".join(figures[id(c)][1] for c in group)),
+                     _group_name(group)))
+    return Report(
+        "measures", "Сводный отчет о мерах, принятых для урегулирования просроченной дебиторской задолженности, "
+                    f"сложившейся по состоянию на {day:%d.%m.%Y}",
+        MEASURES_COLUMNS, tuple(r for r, _ in rows), organisation, "(наименование администратора дохода)",
+        f"Приложение № 3 к {REGULATION}", notes=MEASURES_NOTES, skipped=skipped, sheet="Приложение 3",
+        refs=tuple(ref for _, ref in rows), failed=tuple(failed),
+    )
+
+
+# --- п. 3.2: the quarterly inventory -----------------------------------------------------------------
+
+INVENTORY_COLUMNS = (
+    Column("Номер дела", width=12),
+    Column("Должник", width=20),
+    Column("ИНН", width=13),
+    Column("Код бюджетной классификации", width=22),
+    Column("Основание", width=18),
+    Column("Начислено, рублей", "money", 15, "sum"),
+    Column("Оплачено, рублей", "money", 15, "sum"),
+    Column("Остаток задолженности, рублей", "money", 15, "sum"),
+    Column("В том числе просроченная, рублей", "money", 15, "sum"),
+    Column("Пени (проценты) на конец квартала, рублей", "money", 15, "sum"),
+    Column("Просрочена с", "date", 12),
+    Column("Оценка", width=12),
+    Column("Основания оценки", width=32),
+)
+INVENTORY_NOTES = (
+    "Начислено — все начисления по карточке дела; оплачено — платежи по конец квартала, зачтённые в начисления "
+    "(сначала в самое раннее, если плательщик не указал иное); пени — по условиям карточки на конец квартала.",
+    "Сомнительная — нет платежей более года или исполнительное производство окончено без полного взыскания. "
+    "Безнадёжная — основания ст. 47.2 Бюджетного кодекса РФ: должник ликвидирован (исключён из ЕГРЮЛ); "
+    "исполнительное производство окончено без взыскания и с образования задолженности прошло более пяти лет "
+    "(проверьте, что оно окончено по п. 3 или 4 ч. 1 ст. 46 Закона № 229-ФЗ); задолженность уже признана "
+    "безнадёжной. Решение о признании задолженности безнадёжной и её списании принимается по п. 3.4 регламента.",
+)
+_QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[QqКк]\s*([1-4])\s*")
+
+
+def parse_quarter(text: str) -> tuple[date, date]:
+    """«2026-Q3» -> (01.07.2026, 30.09.2026); ValueError with a Russian message otherwise."""
+    found = _QUARTER.fullmatch(text)
+    if not found:
+        raise ValueError(f"квартал «{text}» не понят: пишите, например, 2026-Q3")
+    year, quarter = int(found[1]), int(found[2])
+    if year < 1:
+        raise ValueError(f"квартал «{text}»: год должен быть не меньше 1")
+    start = date(year, 3 * quarter - 2, 1)
+    end = date(year, 12, 31) if quarter == 4 else date(year, 3 * quarter + 1, 1) - ONE_DAY
+    return start, end
+
+
+def assess_collectability(case: Case, ledger: Ledger, end: date) -> tuple[str, str]:
+    """(«безнадёжная» | «сомнительная» | "", the grounds) for the unpaid debt of a case on `end`."""
+    if ledger.outstanding(end) <= 0:
+        return "", ""
+    written_off = [e for e in case.events if e.kind == "written_off" and e.date <= end]
+    if written_off:
+        return HOPELESS, f"признана безнадёжной к взысканию {written_off[-1].date:%d.%m.%Y}"
+    if case.debtor.liquidated:
+        return HOPELESS, "должник ликвидирован (ст. 47.2 БК РФ; приложите выписку из ЕГРЮЛ)"
+    overdue = overdue_charges(ledger, end, end)
+    if not overdue:
+        return "", ""
+    since = ledger.charges[overdue[0]].due + ONE_DAY
+    enforcement = [e for e in case.events if e.kind in ENFORCEMENT_KINDS and e.date <= end]
+    if enforcement and enforcement[-1].kind == "enforcement_ended":
+        ended = f"исполнительное производство окончено {enforcement[-1].date:%d.%m.%Y} без полного взыскания"
+        if _years_between(since, end) >= 5:
+            return HOPELESS, f"{ended}, с образования задолженности ({since:%d.%m.%Y}) прошло более пяти лет " \
+                             "(ст. 47.2 БК РФ, если производство окончено по п. 3 или 4 ч. 1 ст. 46 Закона № 229-ФЗ)"
+        return DOUBTFUL, ended
+    paid = [p.date for p in case.payments if p.date <= end]
+    last = max(paid, default=None)
+    if (last or since) <= _year_before(end):
+        what = f"последний платёж {last:%d.%m.%Y}" if last else f"платежей не было с {since:%d.%m.%Y}"
+        return DOUBTFUL, f"нет платежей более года ({what})"
+    return "", ""
+
+
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
+
+
+def _years_between(start: date, end: date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, organisation: str,
+                     administrator: str | None = None) -> Report:
+    """The inventory of settlements at the end of `quarter` («2026-Q3»): one row per case."""
+    start, end = parse_quarter(quarter)
+    cases, skipped = select(folders, administrator)
+
+    def row(case: Case) -> tuple:
+        ledger = allocate(case.charges, case.payments)
+        charged, balance = sum((c.amount for c in case.charges), ZERO), ledger.outstanding(end)
+        overdue = overdue_charges(ledger, end, end)
+        grade, grounds = assess_collectability(case, ledger, end)
+        return (case.number, case.debtor.name, case.debtor.inn or "", case.kbk, basis_text(case), charged,
+                charged - balance, balance, ledger.overdue(end), penalty_mod.for_case(case, end, rates).total,
+                ledger.charges[overdue[0]].due + ONE_DAY if overdue else None, grade, grounds)
+
+    done, failed = guarded(sorted(cases, key=lambda c: (c.kbk, c.debtor.name.casefold(), c.number)), row,
+                           lambda case: f"дело № {case.number}")
+    rows = [r for _, r in done]
+    quarter_no = (start.month + 2) // 3
+    return Report(
+        "inventory", f"Инвентаризация расчетов с должниками за {quarter_no} квартал {start.year} года "
+                     f"(по состоянию на {end:%d.%m.%Y})",
+        INVENTORY_COLUMNS, tuple(rows), organisation, "(наименование администратора дохода)",
+        "Пункт 3.2 Регламента: инвентаризация расчетов с должниками не реже одного раза в квартал",
+        notes=INVENTORY_NOTES, skipped=skipped, sheet="Инвентаризация",
+        refs=tuple(f"дело № {case.number}" for case, _ in done), failed=tuple(failed),
+    )
+
+
+def basis_text(case: Case) -> str:
+    """«Договор аренды № 12 от 01.02.2023»."""
+    b = case.basis
+    return " ".join(x for x in (b.document, f"№ {b.number}" if b.number else "",
+                                f"от {b.date:%d.%m.%Y}" if b.date else "") if x)
+
+
+# --- text a file can hold ---------------------------------------------------------------------------
+
+# C0 controls but tab, line feed and carriage return; DEL and C1; lone surrogates (a file name that is not
+# UTF-8); the two non-characters. XML — so XLSX and DOCX — cannot hold them (openpyxl raises on them).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """The text without the characters a spreadsheet or document cannot hold, and their codes («U+0000»)."""
+    found = CONTROL_CHARS.findall(text)
+    if not found:
+        return text, []
+    return CONTROL_CHARS.sub("", text), sorted({f"U+{ord(c):04X}" for c in found})
+
+
+def clean(report: Report) -> Report:
+    """The report with every text cell cleaned (`clean_text`); what was removed is in `warnings`, naming the
+    case (`refs`) and the column, so the clerk can fix the card. Never raises on a cell's text."""
+    warnings: list[Problem] = []
+
+    def text(value, ref: str, column: str):
+        if not isinstance(value, str):
+            return value
+        cleaned, removed = clean_text(value)
+        if removed:
+            warnings.append(Problem(ref, None, f"в поле «{column}» удалены недопустимые символы ({', '.join(removed)})"
+                                               " — они не могут храниться в файле; исправьте карточку дела", column))
+        return cleaned
+
+    sheet = f"лист «{report.sheet}»"
+    rows = tuple(
+        tuple(text(v, report.refs[i] if i < len(report.refs) else sheet, c.title) for v, c in zip(row, report.columns))
+        + row[len(report.columns):]
+        for i, row in enumerate(report.rows))
+    heading = {name: text(getattr(report, name), sheet, "заголовок") for name in ("title", "organisation", "caption",
+                                                                                   "form")}
+    notes = tuple(text(n, sheet, "примечания") for n in report.notes)
+    skipped, failed = ([replace(p, message=text(p.message, sheet, "примечания")) for p in problems]
+                       for problems in (report.skipped, report.failed))
+    return replace(report, rows=rows, notes=notes, skipped=tuple(skipped), failed=tuple(failed), **heading,
+                   warnings=report.warnings + tuple(dict.fromkeys(warnings)))
+
+
+# --- machine form ---------------------------------------------------------------------------------
+
+def to_json(report: Report) -> dict:
+    """Amounts as strings with two places, dates ISO, ratios as strings."""
+    return {
+        "report": report.kind,
+        "title": report.title,
+        "organisation": report.organisation,
+        "columns": [c.title for c in report.columns],
+        "rows": [[_json_cell(v) for v in row] for row in report.rows],
+        "totals": [_json_cell(v) for v in report.totals()] if report.has_totals else None,
+        "skipped": [str(p) for p in report.skipped],
+        "failed": [str(p) for p in report.failed],
+        "warnings": [str(p) for p in report.warnings],
+    }
+
+
+def _json_cell(value):
+    if isinstance(value, Decimal):
+        return as_text(value) if value.as_tuple().exponent >= -2 else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def display(value, kind: str) -> str:
+    """A cell as a document shows it: «15 000,00», «10.03.2024», «1,25»."""
+    if value is None or value == "":
+        return ""
+    if kind == "money":
+        return format_rub(value)
+    if kind == "ratio":
+        return f"{value:.2f}".replace(".", ",")
+    if kind == "date":
+        return f"{value:%d.%m.%Y}"
+    return str(value)
+
+
+__all__ = ["Column", "Report", "overdue_report", "measures_report", "inventory_report", "parse_quarter",
+           "assess_collectability", "select", "same_administrator", "to_json", "display", "ratio", "clean",
+           "clean_text", "guarded",
+           "OVERDUE_COLUMNS", "MEASURES_COLUMNS", "INVENTORY_COLUMNS"]

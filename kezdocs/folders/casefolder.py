@@ -1,0 +1,439 @@
+"""The root folder on disk: settings, calendar, key rates, and one folder per case.
+
+The shell's entry to the file system. Reading only: a clerk's files are never
+renamed, moved or changed. A case folder is any folder directly under the root
+that holds `дело.yaml`; its fingerprint (names, sizes, mtimes of everything in
+it) tells a re-scan whether the card must be read again.
+"""
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+
+from kezdocs.core import encodings
+
+from kezdocs.core import plaintext
+from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE, parse_card
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.files import os_error_reason
+from kezdocs.core.model import Case, Problem
+from kezdocs.core.settings import SETTINGS_NAME, Settings, parse_settings
+
+OWN_DIR = ".kezdocs"  # index, logs, locks
+CALENDAR_FILE = "календарь.yaml"
+RATES_FILE = "ключевая_ставка.csv"
+DEFAULT_ROOT = "casefiles"
+
+# Files that are never a clerk's document: editors' lock files, OS litter, temporary files.
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def is_ignored(name: str) -> bool:
+    """Lock files (`~$x.docx`, `.~lock.x#`), temp files, OS litter and hidden files."""
+    lower = name.lower()
+    return (
+        lower in IGNORED_NAMES
+        or name.startswith(("~$", ".~lock.", "."))
+        or lower.endswith((".tmp", ".part", ".crdownload", "~"))
+    )
+
+
+def nfc(text: str) -> str:
+    """Names are compared in Unicode NFC (macOS writes NFD)."""
+    return unicodedata.normalize("NFC", text)
+
+
+# --- names as people see them --------------------------------------------------------------------
+
+# What a file name may hold that changes how a line reads: C0/C1 control characters (a newline in a
+# name writes a fake line into СТАТУС.txt), bidi controls (U+202E shows «отчёт\u202efdp.exe» as
+# «отчётexe.pdf»), and the lone surrogates by which Python keeps the bytes of a name that is not UTF-8.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def shown_name(name: str) -> str:
+    r"""A name (or a line) safe to show anywhere: controls, bidi marks and non-UTF-8 bytes written visibly.
+
+    A newline becomes the two characters «\n», U+202E becomes «\u202e», the byte 0xFF of a name that
+    is not UTF-8 becomes «\xff» (as `backslashreplace` writes it). A clean name is returned as it is
+    (the common case costs one regex search). The result always encodes as UTF-8, so it can go into
+    JSON, the index, HTML and СТАТУС.txt.
+    """
+    return _UNSAFE.sub(_escape, name) if _UNSAFE.search(name) else name
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file or folder name is hostile to the people reading it, in Russian; None for a clean name."""
+    if not _UNSAFE.search(name):
+        return None
+    reasons = []
+    if _SURROGATE.search(name):
+        reasons.append("байты не в кодировке UTF-8")
+    if _CONTROL.search(name):
+        reasons.append("управляющие символы (перевод строки, табуляция и т. п.)")
+    if _BIDI.search(name):
+        reasons.append("знаки смены направления текста (имя может выглядеть не тем, что оно есть)")
+    return f"в имени есть {', '.join(reasons)}; здесь они показаны кодами вида «\\n», «\\xff» — переименуйте файл или папку"
+
+
+def folder_name(path: Path | str) -> str:
+    """A case folder's name as kezdocs keys and shows it: NFC, made safe (`shown_name`)."""
+    return shown_name(nfc(os.path.basename(os.fspath(path))))
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A file in a case folder: path relative to the case folder (NFC, '/', made safe), size, mtime.
+
+    `relpath` is what people see and records hold; `raw` is the path as the file system has it,
+    kept only when it differs (a name in NFD, with control characters, or not UTF-8). Read the file
+    through `disk`.
+    """
+
+    relpath: str
+    size: int
+    mtime_ns: int
+    raw: str = ""
+
+    @property
+    def disk(self) -> str:
+        return self.raw or self.relpath
+
+
+@dataclass
+class CaseFolder:
+    path: Path
+    case: Case | None
+    problems: list[Problem]
+    files: list[FileEntry] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @property
+    def name(self) -> str:
+        return folder_name(self.path)
+
+    @property
+    def ref(self) -> str:
+        """How the user names the case: its number when the card gives one, else the folder."""
+        return self.case.number if self.case else self.name
+
+
+class Root:
+    """An opened root: settings, calendar and key rates are read once, on first use."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise KezdocsError(f"папка с делами не найдена: {self.path}")
+
+    @property
+    def own_dir(self) -> Path:
+        return self.path / OWN_DIR
+
+    @cached_property
+    def _settings(self) -> tuple[Settings, list[Problem]]:
+        file = self.path / SETTINGS_NAME
+        if not file.exists():
+            return Settings(), []
+        text, problem = read_text(file, SETTINGS_NAME)
+        if problem:
+            return Settings(), [problem]
+        return parse_settings(text, SETTINGS_NAME)
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings[0]
+
+    @property
+    def settings_problems(self) -> list[Problem]:
+        return self._settings[1]
+
+    @cached_property
+    def _calendar(self):
+        from kezdocs.core.workdays import calendar_from_data
+
+        file = self.path / CALENDAR_FILE
+        if not file.exists():
+            return calendar_from_data(None, CALENDAR_FILE)
+        text, problem = read_text(file, CALENDAR_FILE)
+        if problem:
+            calendar, problems = calendar_from_data(None, CALENDAR_FILE)
+            return calendar, [problem, *problems]
+        try:
+            data = plaintext.load(text)
+        except plaintext.PlainYamlError as exc:
+            calendar, problems = calendar_from_data(None, CALENDAR_FILE)
+            return calendar, [Problem(CALENDAR_FILE, exc.line, str(exc)), *problems]
+        return calendar_from_data(data, CALENDAR_FILE)
+
+    @property
+    def calendar(self):
+        return self._calendar[0]
+
+    @cached_property
+    def _rates(self):
+        return load_rates(self.path)
+
+    @property
+    def rates(self):
+        return self._rates[0]
+
+    @cached_property
+    def _rules(self):
+        from kezdocs.folders.intake import rules_from_settings
+
+        return rules_from_settings(self.settings)
+
+    @property
+    def rules(self):
+        """The document classification rules: defaults plus the settings' «классификация»."""
+        return self._rules[0]
+
+    @property
+    def root_problems(self) -> list[Problem]:
+        """Problems of the root's own files (settings, classification rules, calendar, key rates)."""
+        return [*self.settings_problems, *self._rules[1], *self._calendar[1], *self._rates[1]]
+
+    def case_folders(self) -> list[Path]:
+        """Folders directly under the root that hold a card, in name order; links are not followed."""
+        with os.scandir(self.path) as entries:
+            found = [entry.path for entry in entries
+                     if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False)
+                     and _has_card(entry.path)]
+        return sorted(map(Path, found), key=folder_name)
+
+    def load(self, folder: Path) -> CaseFolder:
+        """Read one case folder: its files and its card (problems are values, never raised)."""
+        files, file_problems = list_folder(folder)
+        bad_name = name_problem(nfc(folder.name))
+        if bad_name:
+            file_problems.insert(0, Problem(folder_name(folder), None, bad_name))
+        shown = f"{folder_name(folder)}/{CARD_NAME}"
+        text, problem = read_text(folder / CARD_NAME, shown)
+        if problem:
+            return CaseFolder(folder, None, [problem, *file_problems], files, fingerprint(files))
+        case, problems = parse_card(text, shown, self.settings.administrators)
+        return CaseFolder(folder, case, [*problems, *file_problems], files, fingerprint(files))
+
+    def find(self, ref: str) -> CaseFolder:
+        """The case named by number or folder name; a Russian error when there is none or several."""
+        wanted = nfc(ref.strip().rstrip("/\\"))
+        folders = self.case_folders()
+        by_name = [f for f in folders if folder_name(f) == wanted]
+        if by_name:
+            return self.load(by_name[0])
+        # Folders are usually named «<number> <debtor>»: look there first, then read every card.
+        likely = [f for f in folders if folder_name(f).startswith(wanted + " ")]
+        matches = [cf for cf in (self.load(f) for f in likely) if cf.case and cf.case.number == wanted]
+        if not matches:
+            others = [f for f in folders if f not in likely]
+            matches = [cf for cf in (self.load(f) for f in others) if cf.case and cf.case.number == wanted]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(m.name for m in matches)
+            raise KezdocsError(f"номер дела «{ref}» указан в нескольких карточках: {names}")
+        raise KezdocsError(f"дело «{ref}» не найдено в {self.path} (укажите номер дела или имя папки)")
+
+
+def load_rates(root: Path | None):
+    """The shipped key rates plus the root's `ключевая_ставка.csv` when there is one; and their problems."""
+    from kezdocs.core.keyrates import PACKAGE_FILE, USER_FILE, KeyRates, conflicts, merge, parse_rates
+
+    shipped_text = resources.files("kezdocs.data").joinpath(PACKAGE_FILE).read_text(encoding="utf-8")
+    shipped, problems = parse_rates(shipped_text, PACKAGE_FILE)
+    rates = KeyRates(shipped)
+    path = Path(root) / USER_FILE if root is not None else None
+    if path is None or not path.is_file():
+        return rates, problems
+    extra, user_problems = parse_rates(encodings.decode(path.read_bytes())[0], USER_FILE)
+    return merge(rates, extra), problems + user_problems + conflicts(rates, extra)
+
+
+def is_case_folder(folder: Path) -> bool:
+    """A case: a real folder (not a link, not hidden) directly holding a real `дело.yaml`."""
+    return (not folder.name.startswith(".") and folder.is_dir() and not folder.is_symlink()
+            and _has_card(str(folder)))
+
+
+def _has_card(folder: str) -> bool:
+    """A regular file `дело.yaml`, not a link (one lstat: this runs for every folder of a large root)."""
+    try:
+        return stat.S_ISREG(os.lstat(os.path.join(folder, CARD_NAME)).st_mode)
+    except OSError:
+        return False
+
+
+def open_root(path: Path | str | None) -> Root:
+    """The root from --root, else $KEZDOCS_ROOT, else ./casefiles."""
+    chosen = path or os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT
+    return Root(Path(chosen))
+
+
+def find_root(path: Path | str | None) -> Root | None:
+    """Like `open_root`, but None when no root was named and the default one does not exist.
+
+    For commands that work without a root (the calendar, a one-off penalty,
+    the templates) and only add what a root has.
+    """
+    if path is None and not Path(os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT).is_dir():
+        return None
+    return open_root(path)
+
+
+def read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
+    """A text file as UTF-8 (a BOM is dropped); unreadable, too large or binary files become a Problem.
+
+    At most `plaintext.MAX_BYTES` + 1 bytes are read: a 500 MB file named like a card is refused, not loaded.
+    """
+    try:
+        with open(path, "rb") as file:
+            data = file.read(plaintext.MAX_BYTES + 1)
+    except OSError as exc:
+        return "", Problem(shown, None, f"не удаётся прочитать файл: {os_error_reason(exc)}")
+    if len(data) > plaintext.MAX_BYTES:
+        return "", Problem(shown, None, f"файл больше {plaintext.MAX_BYTES // 1_000_000} МБ — это не карточка")
+    try:
+        return encodings.decode(data)[0], None
+    except UnicodeDecodeError:
+        return "", Problem(shown, None, "файл не в кодировке UTF-8 — сохраните его как текст UTF-8")
+
+
+# --- the files of a case folder ------------------------------------------------------------------
+
+FALLBACK_PATH_MAX = 4096  # Linux; used where the system does not say (Windows, some network shares)
+FALLBACK_NAME_MAX = 255
+SHOWN_PATH_CHARS = 160  # a path in a problem is cut in the middle beyond this
+
+
+@lru_cache(maxsize=64)
+def path_limits(directory: str) -> tuple[int, int]:
+    """(PATH_MAX, NAME_MAX) in bytes for files under `directory` (asked once per directory)."""
+    def ask(name: str, fallback: int) -> int:
+        try:
+            value = os.pathconf(directory, name)
+        except (AttributeError, OSError, ValueError):
+            return fallback
+        return value if value and value > 0 else fallback
+
+    return ask("PC_PATH_MAX", FALLBACK_PATH_MAX), ask("PC_NAME_MAX", FALLBACK_NAME_MAX)
+
+
+def _too_long(text: str, limit: int) -> bool:
+    """More than `limit` - 1 bytes (PATH_MAX counts the final NUL); the byte count only when it can matter."""
+    return len(text) * 4 >= limit and len(os.fsencode(text)) >= limit
+
+
+def _cut(text: str) -> str:
+    half = SHOWN_PATH_CHARS // 2
+    return text if len(text) <= SHOWN_PATH_CHARS else f"{text[:half]}…{text[-half:]}"
+
+
+def list_folder(folder: Path, limits: tuple[int, int] | None = None) -> tuple[list[FileEntry], list[Problem]]:
+    """Every file of a case folder at any depth, except kezdocs' status file and ignored names,
+    and the problems of names and folders met on the way.
+
+    Symbolic links are listed neither as files nor followed as folders: nothing
+    outside the root is ever read. Nothing is skipped silently: a sub-folder
+    that cannot be read, a path longer than PATH_MAX or a name longer than
+    NAME_MAX (`limits`, from the file system by default), a name with control
+    characters, bidi marks or bytes that are not UTF-8 — each is a problem of
+    the case, named safely (`shown_name`).
+    """
+    top = os.fspath(folder)
+    path_max, name_max = limits or path_limits(os.path.dirname(top) or ".")
+    shown_folder = folder_name(folder)
+    result: list[FileEntry] = []
+    problems: list[Problem] = []
+
+    def report(rel: str, message: str) -> None:
+        problems.append(Problem(f"{shown_folder}/{_cut(rel)}" if rel else shown_folder, None, message))
+
+    stack = [(top, "", "")]  # (path on disk, shown relpath prefix, raw relpath prefix)
+    while stack:
+        current, prefix, raw_prefix = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            if prefix or exc.errno != errno.ENOENT:  # a vanished case folder is its card's problem
+                report(prefix.rstrip("/"), f"папка не читается ({os_error_reason(exc)}) — её файлы не учтены")
+            continue
+        for entry in entries:
+            name = nfc(entry.name)
+            if is_ignored(name):
+                continue
+            shown = shown_name(name)
+            rel, raw = f"{prefix}{shown}", f"{raw_prefix}{entry.name}"
+            try:
+                if entry.is_symlink():
+                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file(follow_symlinks=False)
+            except OSError as exc:
+                report(rel, f"не удаётся прочитать ({os_error_reason(exc)})")
+                continue
+            if is_file and rel == STATUS_FILE:
+                continue
+            if not (is_dir or is_file):  # a pipe, a socket, a device: reading one could block forever
+                report(rel, "это не обычный файл (канал, сокет или устройство) — kezdocs его не читает")
+                continue
+            what = "папка" if is_dir else "файл"
+            if _too_long(entry.name, name_max + 1):
+                report(rel, f"{what}: имя длиннее {name_max} байт — kezdocs не может {'её' if is_dir else 'его'} "
+                            "открыть; сократите имя")
+                continue
+            if _too_long(entry.path, path_max - (2 if is_dir else 0)):  # a folder needs room for «/name»
+                report(rel, f"{what}: путь длиннее предела системы ({path_max} байт) — kezdocs не может "
+                            f"{'читать её файлы' if is_dir else 'его открыть'}; сократите имена папок")
+                continue
+            bad_name = name_problem(name)
+            if bad_name:
+                report(rel, bad_name)
+            if is_dir:
+                stack.append((entry.path, rel + "/", raw + "/"))
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                report(rel, f"не удаётся прочитать файл ({os_error_reason(exc)})")
+                continue
+            result.append(FileEntry(rel, st.st_size, st.st_mtime_ns, "" if raw == rel else raw))
+    return sorted(result, key=lambda f: f.relpath), problems
+
+
+def list_files(folder: Path) -> list[FileEntry]:
+    """The files of a case folder (`list_folder` without its problems): what a fingerprint is made of."""
+    return list_folder(folder)[0]
+
+
+def fingerprint(files: list[FileEntry]) -> str:
+    """A digest of the names (as on disk), sizes and mtimes; a name that is not UTF-8 is hashed by its bytes."""
+    text = "".join(f"{f.disk}\0{f.size}\0{f.mtime_ns}\n" for f in files)
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte (Windows names)
+        data = text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -1,0 +1,735 @@
+"""Intake: what each file a clerk drops into a case folder is.
+
+A pure classifier (`classify`, `document`) over a file's path and its text,
+driven by a rule table (`DEFAULT_RULES`, extended from `настройки.yaml`,
+section «классификация»), and a thin shell (`classify_folder`,
+`read_file`) that opens PDF and DOCX files and reads their text when the
+name does not tell. The clerk's files are only read, never renamed, moved or
+changed.
+
+Order of evidence: the file name, then its folders (innermost first), then
+its text. A keyword matches whole words, case- and ё-insensitively, in
+Unicode NFC; a trailing `*` allows any ending («квитанци*»); a trailing dot
+marks an abbreviation («дог.»); «а+б» needs both parts, anywhere in the
+file's path («Иск/квитанция.pdf» is proof the lawsuit was sent). The first
+matching rule of the table wins. In the text, the rule matching earliest
+wins (a document's title comes first; a lawsuit mentions «претензия» only
+later).
+"""
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+import re
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from kezdocs.core.card import CARD_NAME
+from kezdocs.folders.casefolder import GENERATED_DIR, FileEntry, folder_name, nfc, shown_name
+from kezdocs.folders.files import os_error_reason
+from kezdocs.core.model import Problem
+from kezdocs.core.requirements import POSTAL_KINDS
+from kezdocs.core.plaintext import Map, Seq, Text
+from kezdocs.core.settings import SETTINGS_NAME, Settings
+
+SECTION = "классификация"
+PACKAGE_PREFIX = "Пакет "  # `package` writes Сформировано/Пакет <date>/: copies, not documents of their own
+MAX_PAGES = 3  # a title, a tracking number, a stamp: all on the first pages
+MAX_TEXT = 20_000
+HEAD = 3_000  # text rules look at the start of a document, where its title is
+
+# Budgets: what reading one dropped file may cost. A clerk's folder may hold anything — a 500 MB
+# scan, a 3 MB DOCX that inflates to 1 GB, a PDF whose one page takes minutes to parse — and one
+# such file must neither stop nor stall the scan of a root of thousands of cases.
+TEXT_PREFIX = MAX_TEXT * 4  # bytes of a plain-text file read (its start says what it is)
+PDF_PARSE_LIMIT = 50_000_000  # a larger PDF is checked by its header and tail only, never parsed
+PDF_HEAD = 1024  # bytes where «%PDF-» must be
+PDF_TAIL = 8192  # bytes at the end where «%%EOF» (and a trailer's /Encrypt) must be
+PDF_TIME_BUDGET = 2.0  # seconds of text extraction per PDF; no further page is started after that
+PDF_STREAM_LIMIT = 10_000_000  # decompressed bytes of one PDF stream (pypdf's limit is 75 MB)
+PDF_PARSE_WORK = 200_000  # tokens parsed in one content stream: a dense text page has some 20 000
+ZIP_MEMBER_LIMIT = 50_000_000  # declared uncompressed size of one member of a DOCX/XLSX
+ZIP_TOTAL_LIMIT = 200_000_000  # all members together
+ZIP_RATIO_LIMIT = 100  # uncompressed : compressed, for members larger than ZIP_RATIO_FLOOR
+ZIP_RATIO_FLOOR = 1_000_000
+ZIP_MEMBERS_LIMIT = 10_000
+ZIP_DIRECTORY_LIMIT = 4_000_000  # bytes of an archive's table of contents, read before zipfile parses it
+DOCX_TIME_BUDGET = 2.0  # seconds of reading a DOCX's text; what was read by then is kept
+
+# Stable code -> Russian label, in the order lists show them.
+KINDS: dict[str, str] = {
+    "contract": "договор",
+    "amendment": "дополнительное соглашение",
+    "act_invoice": "акт / счёт",
+    "reconciliation": "акт сверки",
+    "calculation": "расчёт",
+    "claim_copy": "претензия (копия)",
+    "postal_receipt": "почтовая квитанция",
+    "post_inventory": "опись вложения",
+    "delivery_notice": "уведомление о вручении",
+    "tracking_report": "отчёт об отслеживании",
+    "registry_extract": "выписка ЕГРЮЛ/ЕГРИП",
+    "power_of_attorney": "доверенность",
+    "diploma": "диплом представителя",
+    "lawsuit": "исковое заявление",
+    "lawsuit_sent_proof": "подтверждение направления иска",
+    "court_ruling": "определение суда",
+    "judgment": "решение суда",
+    "court_order": "судебный приказ",
+    "writ": "исполнительный лист",
+    "bank_response": "ответ банка",
+    "bailiff_decision": "постановление ФССП",
+    "payment_order": "платёжное поручение",
+    "other": "прочее",
+}
+# Other names a user may give a kind in the settings (besides its label and code).
+KIND_ALIASES = {"акт": "act_invoice", "счёт": "act_invoice", "счет": "act_invoice", "претензия": "claim_copy",
+                "квитанция": "postal_receipt", "выписка": "registry_extract", "диплом": "diploma",
+                "иск": "lawsuit", "определение": "court_ruling", "решение": "judgment",
+                "постановление": "bailiff_decision", "другое": "other"}
+
+# Name keywords, most specific first (the first matching rule wins).
+DEFAULT_NAME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lawsuit_sent_proof", ("квитанци*+иск*", "чек*+иск*", "опис*+иск*", "уведомлени*+иск*", "отслеживани*+иск*",
+                            "трек*+иск*", "отправк*+иск*", "направлени*+иск*", "почт*+иск*",
+                            "квитанци*+приказ*", "опис*+приказ*", "направлени*+приказ*", "отправк*+приказ*")),
+    ("bank_response", ("ответ*+банк*", "письм*+банк*", "уведомлени*+банк*", "возврат*+банк*")),
+    ("post_inventory", ("опис*", "ф.107", "форма 107")),
+    ("delivery_notice", ("уведомлени*", "увед.", "ф.119", "вручени*")),
+    ("tracking_report", ("отслеживани*", "трек*")),
+    ("postal_receipt", ("квитанци*", "чек", "чеки", "чека")),
+    ("registry_extract", ("егрюл", "егрип", "выписк*")),
+    ("power_of_attorney", ("доверенност*", "дов-ть")),
+    ("diploma", ("диплом*",)),
+    ("lawsuit", ("заявлени* о выдач* судебн* приказ*", "заявлени* о вынесени* судебн* приказ*")),
+    ("court_ruling", ("определени*",)),
+    ("court_order", ("судебн* приказ*",)),
+    ("judgment", ("решени*",)),
+    ("writ", ("исполнительн* лист*", "исп. лист*", "исполнительн* документ*", "ил", "фс")),
+    ("bailiff_decision", ("постановлени*", "фссп", "осп")),
+    ("payment_order", ("платежн* поручени*", "платежн*", "платежк*", "п/п")),
+    ("reconciliation", ("акт* сверки", "сверк*")),
+    ("calculation", ("расчет*", "расч.")),
+    ("claim_copy", ("претензи*", "требовани*")),
+    ("lawsuit", ("иск*",)),
+    ("amendment", ("доп. соглашени*", "дополнительн* соглашени*", "допсоглашени*", "дс")),
+    ("act_invoice", ("акт", "акты", "акта", "актов", "счет", "счета", "счет-фактур*", "упд", "накладн*")),
+    ("contract", ("договор*", "дог.", "контракт*", "соглашени*")),
+)
+
+# Title phrases in a document's text (the earliest match wins).
+DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("post_inventory", ("опись вложени*", "ф. 107", "форма 107")),
+    ("delivery_notice", ("уведомление о вручении", "ф. 119")),
+    ("tracking_report", ("отчет об отслеживании*", "отслеживани* почтов* отправлени*")),
+    ("postal_receipt", ("кассов* чек*", "квитанци*")),
+    ("registry_extract", ("выписка из единого государственного реестра*", "выписка из егрюл", "выписка из егрип")),
+    ("power_of_attorney", ("доверенность",)),
+    ("diploma", ("диплом",)),
+    ("lawsuit", ("исковое заявление", "цена иска", "заявление о выдаче судебного приказа",
+                 "заявление о вынесении судебного приказа")),
+    ("court_ruling", ("определение",)),
+    ("court_order", ("судебный приказ",)),
+    ("judgment", ("решение", "именем российской федерации")),
+    ("writ", ("исполнительный лист", "серия фс")),
+    ("bailiff_decision", ("постановление",)),
+    ("payment_order", ("платежное поручение",)),
+    ("reconciliation", ("акт сверки*",)),
+    ("calculation", ("расчет задолженности", "расчет пен*", "расчет неустойки", "расчет процентов",
+                     "расчет исковых требований", "расчет суммы")),
+    ("claim_copy", ("претензия", "требование (претензия)", "требование об уплате*", "требование о погашении*")),
+    ("amendment", ("дополнительное соглашение",)),
+    ("act_invoice", ("акт №", "акт оказан*", "акт выполнен*", "акт приема-передачи", "счет на оплату",
+                     "счет-фактура", "счет №", "универсальный передаточный документ")),
+    ("contract", ("договор", "муниципальный контракт", "контракт")),
+)
+
+# Kinds whose ШПИ matters (claim proofs are matched to addresses by it).
+TRACKED_KINDS = (*POSTAL_KINDS, "lawsuit_sent_proof")
+
+_LETTER = r"[^\W_]"  # a letter or digit: what a word is made of
+_SEP = r"[\s_\-/]*"  # names write spaces as «_» or «-»; «п/п» may be «пп» or «п-п»
+_DATES = (
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-._](?P<m>\d{1,2})[-._](?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})[-._](?P<m>\d{1,2})[-._](?P<y>\d{4}|\d{2})(?!\d)"),
+)
+_TRACKING = re.compile(r"(?<!\d)\d{14}(?!\d)|(?<!\d)(?<!\d )\d{6} \d{2} \d{5} \d(?! ?\d)")
+
+
+def fold(text: str) -> str:
+    """How names and keywords are compared: NFC, case-folded, ё as е, spaces collapsed."""
+    return re.sub(r"\s+", " ", nfc(text).casefold().replace("ё", "е"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One keyword of the table: the kind it gives and the compiled parts that must all match."""
+
+    kind: str
+    keyword: str
+    parts: tuple[re.Pattern, ...]
+
+    @property
+    def compound(self) -> bool:
+        return len(self.parts) > 1
+
+    def position(self, text: str) -> int | None:
+        """Where the rule matches in folded `text` (the last of its parts), or None."""
+        found = [p.search(text) for p in self.parts]
+        return None if not all(found) else max(m.start() for m in found)
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a cheap key for `classify_by_name`'s cache
+class Rules:
+    names: tuple[Rule, ...]
+    texts: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A classified file: `relpath` as in `FileEntry`; `tracking` holds every ШПИ found (name first)."""
+
+    relpath: str
+    kind: str
+    label: str
+    date: date | None
+    tracking: tuple[str, ...]
+    source_of_kind: str  # "name" | "folder" | "text" | "none"
+
+    @property
+    def generated(self) -> bool:
+        """Written by kezdocs into `Сформировано/`: counts as present for what it is."""
+        return self.relpath.startswith(GENERATED_DIR + "/")
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.relpath).stem
+
+
+def compile_keyword(keyword: str) -> re.Pattern:
+    """A keyword as a regex over folded text; ValueError when it has no letters or digits."""
+    text = fold(keyword.strip())
+    if not re.search(_LETTER, text):
+        raise ValueError(keyword)
+    out = [f"(?<!{_LETTER})"] if re.match(_LETTER, text) else []
+    for i, ch in enumerate(text):
+        last = i == len(text) - 1
+        if ch == "*":
+            out.append(f"{_LETTER}*")
+        elif ch in " _-/":
+            if not out or out[-1] != _SEP:
+                out.append(_SEP)
+        elif ch == "." and last:
+            out.append(f"(?:\\.|(?!{_LETTER}))")
+        elif ch == ".":
+            out += [r"\.?", _SEP]
+        else:
+            out.append(re.escape(ch))
+    if re.match(_LETTER, text[-1]):
+        out.append(f"(?!{_LETTER})")
+    return re.compile("".join(out))
+
+
+def make_rule(kind: str, keyword: str) -> Rule:
+    return Rule(kind, keyword, tuple(compile_keyword(part) for part in keyword.split("+")))
+
+
+def _table(words: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Rule, ...]:
+    return tuple(make_rule(kind, w) for kind, keywords in words for w in keywords)
+
+
+DEFAULT_RULES = Rules(_table(DEFAULT_NAME_WORDS), _table(DEFAULT_TEXT_WORDS))
+
+
+# --- the pure classifier ------------------------------------------------------------------
+
+@lru_cache(maxsize=8192)
+def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
+    """(kind, "name" or "folder") when the file's name or one of its folders says what it is.
+
+    Cached: a scan asks twice per file (does it need its text? what is it?),
+    and a root of thousands repeats the same names.
+    """
+    parts = nfc(relpath).split("/")
+    if parts[0] == GENERATED_DIR:
+        parts = parts[1:]
+    stem = fold(PurePosixPath(parts[-1]).stem)
+    whole = fold(" / ".join([*parts[:-1], PurePosixPath(parts[-1]).stem]))
+    for rule in rules.names:
+        if rule.position(whole if rule.compound else stem) is not None:
+            return rule.kind, "name"
+    for folder in reversed(parts[:-1]):
+        folded = fold(folder)
+        for rule in rules.names:
+            if rule.position(folded) is not None:
+                return rule.kind, "folder"
+    return None
+
+
+def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
+    """(kind, source of the kind) for a file: by its name, its folders, then its text."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name:
+        return by_name
+    head = fold(text[:HEAD])
+    found = [(pos, i, r.kind) for i, r in enumerate(rules.texts) if (pos := r.position(head)) is not None]
+    if found:
+        return min(found)[2], "text"
+    return "other", "none"
+
+
+def needs_text(relpath: str, rules: Rules) -> bool:
+    """Reading text is slow: only when the name says nothing, or a postal document's ШПИ is not in its name."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name is None:
+        return True
+    return by_name[0] in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name)
+
+
+def date_in_name(name: str) -> date | None:
+    """The first valid date written in a file name («2024-04-15 …», «… от 15.04.2024»)."""
+    found = []
+    for pattern in _DATES:
+        for m in pattern.finditer(name):
+            year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+            try:
+                found.append((m.start(), date(year, int(m["m"]), int(m["d"]))))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def tracking_numbers(text: str) -> tuple[str, ...]:
+    """Russian Post tracking numbers (ШПИ: 14 digits, maybe grouped 6-2-5-1), in order, once each."""
+    return tuple(dict.fromkeys(m.group().replace(" ", "") for m in _TRACKING.finditer(text)))
+
+
+def document(relpath: str, text: str, rules: Rules) -> Document:
+    """A classified file from its path and text (pure)."""
+    kind, source = classify(relpath, text, rules)
+    name = PurePosixPath(nfc(relpath)).name
+    return Document(nfc(relpath), kind, KINDS[kind], date_in_name(name),
+                    tracking_numbers(name + "\n" + text[:MAX_TEXT]), source)
+
+
+# --- rules from the settings ----------------------------------------------------------------
+
+def kind_code(name: str) -> str | None:
+    """A kind's code from its code, Russian label or alias, as a user writes it in the settings."""
+    key = fold(name).strip()
+    for code, label in KINDS.items():
+        if key in (code, fold(label)):
+            return code
+    return KIND_ALIASES.get(key)
+
+
+def rules_from_settings(settings: Settings) -> tuple[Rules, list[Problem]]:
+    """The user's rules (section «классификация») ahead of the defaults, and problems in them.
+
+    The section maps a kind to keywords for names, or to «слова» (names) and
+    «текст» (phrases in the text):
+
+        классификация:
+          договор: [контракт*, соглашение*]
+          платёжное поручение: {слова: [платёжка], текст: [платёжное поручение]}
+          прочее: [черновик*]
+    """
+    data = settings.extra.get(SECTION)
+    if data is None:
+        return DEFAULT_RULES, []
+    problems: list[Problem] = []
+    if not isinstance(data, Map):
+        line = getattr(data, "line", None)
+        return DEFAULT_RULES, [Problem(SETTINGS_NAME, line, f"«{SECTION}»: ожидается «вид документа: [слова, …]»", SECTION)]
+    names: list[Rule] = []
+    texts: list[Rule] = []
+    for key, value in data.items():
+        line = data.line_of(key)
+        code = kind_code(key)
+        if code is None:
+            hint = difflib.get_close_matches(fold(key), [fold(label) for label in KINDS.values()], n=1, cutoff=0.5)
+            problems.append(Problem(SETTINGS_NAME, line, f"«{SECTION}»: неизвестный вид документа «{key}»"
+                                    + (f"; может быть, «{hint[0]}»?" if hint else ""), SECTION))
+            continue
+        if isinstance(value, Map):
+            for sub in value:
+                if sub not in ("слова", "текст"):
+                    problems.append(Problem(SETTINGS_NAME, value.line_of(sub),
+                                            f"«{SECTION}.{key}»: неизвестное поле «{sub}» (допустимы «слова» и «текст»)",
+                                            SECTION))
+            groups = ((names, value.get("слова")), (texts, value.get("текст")))
+        else:
+            groups = ((names, value),)
+        for target, words in groups:
+            for word, word_line in _words(words, line):
+                try:
+                    target.append(make_rule(code, word))
+                except ValueError:
+                    problems.append(Problem(SETTINGS_NAME, word_line,
+                                            f"«{SECTION}.{key}»: «{word}» — не слово (нужны буквы или цифры)", SECTION))
+    return Rules((*names, *DEFAULT_RULES.names), (*texts, *DEFAULT_RULES.texts)), problems
+
+
+def _words(value, line: int) -> list[tuple[str, int]]:
+    if isinstance(value, Text):
+        items = [value]
+    elif isinstance(value, Seq):
+        items = [v for v in value if isinstance(v, Text)]
+    else:
+        return []
+    return [(t.value.strip(), t.line or line) for t in items if t.value.strip()]
+
+
+# --- the shell: reading files ---------------------------------------------------------------
+
+def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules,
+                    text_cache: dict | None = None) -> tuple[list[Document], list[Problem]]:
+    """Classify every file of a case folder; an unreadable file is a problem, never an exception.
+
+    `files` come from `casefolder.list_files` (ignored names already left out,
+    names made safe to show). The card and the package copies are skipped;
+    documents in `Сформировано/` are classified by name only. Every PDF and
+    DOCX is opened (a damaged or locked one is reported), but its text is read
+    only when `needs_text`. `text_cache` (key `text_key(entry)`, value
+    {"text", "problem"}) lets a caller skip re-reading unchanged files.
+    Whatever goes wrong with one file — any exception — is a problem of that
+    file, and the other files are still classified.
+    """
+    shown_folder = folder_name(folder_path)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for entry in files:
+        if not _is_document(entry.relpath):
+            continue
+        try:
+            found, problem = _classify_one(Path(folder_path), entry, rules, text_cache)
+        except Exception as exc:  # noqa: BLE001 - one file never stops the others
+            found = Document(entry.relpath, "other", KINDS["other"], None, (), "none")
+            problem = f"файл не обработан: внутренняя ошибка ({type(exc).__name__}); сообщите разработчикам"
+        documents.append(found)
+        if problem:
+            problems.append(Problem(f"{shown_folder}/{entry.relpath}", None, problem))
+    return documents, problems
+
+
+def _classify_one(folder: Path, entry: FileEntry, rules: Rules, text_cache: dict | None) -> tuple[Document, str | None]:
+    text, problem = "", None
+    if not entry.relpath.startswith(GENERATED_DIR + "/"):
+        read = _cached_read(folder, entry, needs_text(entry.relpath, rules), text_cache)
+        text, problem = read["text"] or "", read["problem"]
+    return document(entry.relpath, text, rules), problem
+
+
+def _is_document(relpath: str) -> bool:
+    parts = relpath.split("/")
+    if relpath == CARD_NAME:
+        return False
+    return not (len(parts) > 2 and parts[0] == GENERATED_DIR and parts[1].startswith(PACKAGE_PREFIX))
+
+
+def text_key(entry: FileEntry) -> str:
+    """The cache key of a file's text: a file with the same path, size and mtime has the same text."""
+    return f"{entry.relpath}\0{entry.size}\0{entry.mtime_ns}"
+
+
+def _cached_read(folder: Path, entry: FileEntry, want_text: bool, cache: dict | None) -> dict:
+    """{"text": text or None when not read, "problem": message or None}, from the cache when it has enough."""
+    key = text_key(entry)
+    cached = cache.get(key) if cache is not None else None
+    if cached is not None and (cached["text"] is not None or not want_text):
+        return cached
+    if entry.size == 0:
+        result = {"text": "", "problem": "файл пустой (0 байт)"}
+    else:
+        text, problem = read_file(folder / entry.disk, want_text)
+        result = {"text": None if text is None else text[:MAX_TEXT], "problem": problem}
+    if cache is not None:
+        cache[key] = result
+    return result
+
+
+def real_path(folder: Path, relpath: str) -> Path:
+    """The file on disk for a `relpath` as records hold it: names written in NFD (macOS), with control
+    characters or not in UTF-8 are found by comparing the names as kezdocs shows them."""
+    path = Path(folder) / relpath
+    if path.exists():
+        return path
+    current = Path(folder)
+    for part in relpath.split("/"):
+        try:
+            current = next((c for c in current.iterdir() if shown_name(nfc(c.name)) == part), current / part)
+        except OSError:
+            return path
+    return current
+
+
+def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | None]:
+    """Open a PDF or DOCX to see that it is readable; with `want_text`, also its first pages' text.
+
+    Returns (text, or None when not read; a Russian problem, or None). Other
+    formats (scans as images, .doc) give no text and no problem: their names
+    have to say what they are. The one guarded place where a dropped file is
+    read: it stays within the budgets above, and any failure — an OSError, a
+    parser's exception, even MemoryError — becomes the file's problem.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".pdf":
+            return _pdf_text(path, want_text)
+        if suffix == ".docx":
+            return _docx_text(path, want_text)
+        if suffix == ".xlsx":
+            with open_archive(path) as archive:
+                refusal = archive_refusal(archive)
+            return "", (f"файл XLSX не открыт: {refusal}" if refusal else None)
+        if suffix == ".txt":
+            with open(path, "rb") as file:
+                return file.read(TEXT_PREFIX).decode("utf-8", errors="replace"), None
+    except OSError as exc:
+        return "", f"не удаётся прочитать файл: {os_error_reason(exc)}"
+    except ArchiveRefused as exc:
+        return "", f"файл {suffix[1:].upper()} не открыт: {exc}"
+    except zipfile.BadZipFile:
+        return "", f"файл {suffix[1:].upper()} повреждён (не архив Office); откройте и пересохраните его"
+    except MemoryError:
+        return "", "файл слишком сложен — kezdocs не хватило памяти, чтобы его прочитать; пересохраните его"
+    except Exception as exc:  # noqa: BLE001 - a hostile file raises anything; it must not stop the scan
+        return "", f"файл повреждён и не читается ({type(exc).__name__}); откройте и пересохраните его"
+    return "", None
+
+
+@contextmanager
+def quiet(logger_name: str):
+    """pypdf logs every oddity of a damaged file; the problem list says it once, in Russian."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _pdf_budget():
+    """pypdf's own resource limits (pypdf >= 7), tightened for reading a title."""
+    import pypdf
+
+    return pypdf.apply_configuration(**{"zlib_maximum_output_length": PDF_STREAM_LIMIT, "lzw_maximum_output_length": PDF_STREAM_LIMIT,
+              "run_length_maximum_output_length": PDF_STREAM_LIMIT, "brotli_maximum_output_length": PDF_STREAM_LIMIT,
+              "array_based_stream_maximum_output_length": PDF_STREAM_LIMIT,
+              "stream_decoding_work_maximum_length": 3 * PDF_STREAM_LIMIT,
+              "stream_parsing_work_maximum_count": PDF_PARSE_WORK})
+
+
+def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
+    """A PDF's first pages' text, within the budgets: only its header and tail are read when its text
+    is not needed or when it is larger than `PDF_PARSE_LIMIT`."""
+    from pypdf import PdfReader
+
+    with open(path, "rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        head = file.read(PDF_HEAD)
+        file.seek(max(0, size - PDF_TAIL))
+        verdict = _pdf_shape(head, file.read(PDF_TAIL))
+        if not want_text and verdict != "encrypted":
+            return None, verdict
+        if size > PDF_PARSE_LIMIT:
+            if verdict not in (None, "encrypted"):
+                return ("" if want_text else None), verdict
+            return (("", f"PDF больше {PDF_PARSE_LIMIT // 1_000_000} МБ — kezdocs не читает его текст; назовите "
+                         "файл по виду документа («Договор.pdf», «Квитанция 42755012345678.pdf»)")
+                    if want_text else (None, None))
+        file.seek(0)
+        with quiet("pypdf"), _pdf_budget():
+            try:
+                reader = PdfReader(file, strict=False)
+                if reader.is_encrypted and not _decrypt(reader):
+                    return "", "PDF защищён паролем — kezdocs не может его прочитать; сохраните копию без пароля"
+                pages = reader.pages
+                if len(pages) == 0:
+                    return "", "в PDF нет ни одной страницы — файл повреждён"
+                if not want_text:
+                    return None, None
+                text, complete = _first_pages_text(pages)
+            except Exception as exc:  # noqa: BLE001 - a damaged file raises anything; it must not stop the scan
+                return "", f"PDF повреждён и не читается ({type(exc).__name__}); откройте и пересохраните его"
+    if not complete and not text.strip():
+        return "", ("текст PDF слишком сложен — kezdocs не стал читать его дальше; назовите файл по виду "
+                    "документа («Договор.pdf», «Квитанция.pdf»)")
+    return nfc(text), (verdict if verdict != "encrypted" else None)  # a truncated file that pypdf mended is still cut
+
+
+def _first_pages_text(pages) -> tuple[str, bool]:
+    """The text of the first pages, stopping once there is enough to classify by (extraction is slow),
+    or when the time budget is spent or a page is beyond pypdf's limits; (text, whether all was read)."""
+    from pypdf import errors
+
+    started = time.monotonic()
+    parts: list[str] = []
+    for number in range(min(len(pages), MAX_PAGES)):
+        try:
+            parts.append(pages[number].extract_text() or "")
+        except errors.LimitReachedError:
+            return "\n".join(parts), False
+        if sum(map(len, parts)) >= HEAD:
+            break
+        if time.monotonic() - started > PDF_TIME_BUDGET:
+            return "\n".join(parts), False
+    return "\n".join(parts), True
+
+
+def _pdf_shape(head: bytes, tail: bytes) -> str | None:
+    """A cheap look at a PDF whose text is not needed: its header, its end, its encryption.
+
+    Opening every PDF with pypdf costs milliseconds a file; a half-copied or
+    truncated file lacks «%%EOF» at its end, a non-PDF lacks the header. An
+    encrypted one is left to pypdf (many open with an empty password).
+    """
+    if b"%PDF-" not in head:
+        return "файл не является PDF (нет заголовка %PDF) — откройте и пересохраните его"
+    if b"%%EOF" not in tail[-2048:]:
+        return "PDF обрезан (нет конца файла) — файл повреждён или ещё не докопирован"
+    if b"/Encrypt" in tail:
+        return "encrypted"
+    return None
+
+
+def _decrypt(reader) -> bool:
+    """Many PDFs are «encrypted» with an empty password only to forbid editing: those open."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # noqa: BLE001 - a missing crypto backend or a broken header: both mean «cannot open»
+        return False
+
+
+class ArchiveRefused(zipfile.BadZipFile):
+    """An archive whose table of contents is too large to read (`open_archive`)."""
+
+
+def open_archive(path: Path) -> zipfile.ZipFile:
+    """A zip opened for `archive_refusal`; its table of contents, which zipfile reads whole into
+    memory, is measured first from the archive's end record (`ArchiveRefused` when too large)."""
+    with open(path, "rb") as file:
+        size = _directory_size(file)
+    if size is not None and size > ZIP_DIRECTORY_LIMIT:
+        raise ArchiveRefused(f"оглавление архива занимает {size // 1_000_000} МБ — это не обычный документ")
+    return zipfile.ZipFile(path)
+
+
+def _directory_size(file) -> int | None:
+    """The size of a zip's central directory, from its end record (zip64 too); None when there is none."""
+    import struct
+
+    end = file.seek(0, os.SEEK_END)
+    file.seek(max(0, end - 65_557))  # the end record (22 bytes) and at most a 64 KB comment
+    tail = file.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    size = struct.unpack_from("<L", tail, at + 12)[0]
+    if size != 0xFFFFFFFF or at < 20 or tail[at - 20:at - 16] != b"PK\x06\x07":
+        return size
+    file.seek(struct.unpack_from("<Q", tail, at - 12)[0])  # the zip64 end record named by its locator
+    record = file.read(56)
+    return struct.unpack_from("<Q", record, 40)[0] if len(record) == 56 and record[:4] == b"PK\x06\x06" else None
+
+
+def archive_refusal(archive: zipfile.ZipFile) -> str | None:
+    """Why an Office file (a zip: DOCX, XLSX) must not be unpacked, in Russian; None when it may.
+
+    Checked on the sizes the archive declares, before a byte is inflated: too
+    many members, a member or all of them too large, or a ratio no real
+    document has (a «zip bomb»: 3 MB that inflate to 1 GB). zipfile never
+    inflates a member past its declared size, so the declared sizes are a bound.
+    """
+    members = archive.infolist()
+    if len(members) > ZIP_MEMBERS_LIMIT:
+        return f"в архиве больше {ZIP_MEMBERS_LIMIT} частей — это не обычный документ"
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > ZIP_MEMBER_LIMIT:
+            return (f"часть «{shown_name(member.filename)}» занимает в распакованном виде "
+                    f"{member.file_size // 1_000_000} МБ (предел {ZIP_MEMBER_LIMIT // 1_000_000} МБ)")
+        if member.file_size > ZIP_RATIO_FLOOR and member.file_size > ZIP_RATIO_LIMIT * max(member.compress_size, 1):
+            return (f"часть «{shown_name(member.filename)}» сжата в {member.file_size // max(member.compress_size, 1)} раз "
+                    f"(предел {ZIP_RATIO_LIMIT}) — так сжимают «архивные бомбы», а не документы")
+    if total > ZIP_TOTAL_LIMIT:
+        return f"в распакованном виде архив занимает {total // 1_000_000} МБ (предел {ZIP_TOTAL_LIMIT // 1_000_000} МБ)"
+    return None
+
+
+def _docx_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
+    """A DOCX's text, read as a stream from its `word/document.xml` after `archive_refusal` allowed it:
+    at most `MAX_TEXT` characters and `DOCX_TIME_BUDGET` seconds, however large the document."""
+    damaged = "файл DOCX повреждён или защищён паролем ({}); откройте и пересохраните его"
+    with open_archive(path) as archive:
+        refusal = archive_refusal(archive)
+        if refusal:
+            return ("" if want_text else None), f"файл DOCX не открыт: {refusal}"
+        if DOCX_MAIN not in archive.namelist():
+            return "", damaged.format("нет текста")
+        if not want_text:
+            return None, None
+        try:
+            with archive.open(DOCX_MAIN) as stream:
+                return nfc(_docx_stream_text(stream)), None
+        except Exception as exc:  # noqa: BLE001 - broken XML, a bad CRC, a truncated member: all «damaged»
+            return "", damaged.format(type(exc).__name__)
+
+
+DOCX_MAIN = "word/document.xml"
+RUN_TEXT = {"t": "", "tab": "\t", "br": "\n", "cr": "\n"}  # what python-docx's `Paragraph.text` makes of them
+
+
+def _docx_stream_text(stream) -> str:
+    """The body's paragraphs, then the tables' rows (cells joined by spaces), as python-docx gives them,
+    from a streaming parse that keeps no more of the tree than the current paragraph."""
+    from lxml import etree
+
+    body: list[str] = []
+    rows: list[str] = []
+    runs: list[str] = []
+    cell: list[str] = []
+    row: list[str] = []
+    tables = 0
+    size = [0, 0, 0]  # characters in the body, in the tables, in the current paragraph
+    started = time.monotonic()
+    events = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    for count, (event, element) in enumerate(events):
+        tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+        if event == "start":
+            tables += tag == "tbl"
+            continue
+        if tag in RUN_TEXT:
+            text = (element.text or "") if tag == "t" else RUN_TEXT[tag]
+            runs.append(text)
+            size[2] += len(text)
+        elif tag == "p":
+            text, runs = "".join(runs), []
+            (cell if tables else body).append(text)
+            size[1 if tables else 0] += len(text) + 1
+            size[2] = 0
+        elif tag == "tc":
+            row.append("\n".join(cell))
+            cell = []
+        elif tag == "tr":
+            rows.append(" ".join(row))
+            row = []
+        elif tag == "tbl":
+            tables -= 1
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+        if size[0] + size[2] >= MAX_TEXT or sum(size) >= 2 * MAX_TEXT:
+            break
+        if count % 10_000 == 0 and time.monotonic() - started > DOCX_TIME_BUDGET:
+            break
+    return "\n".join([*body, "".join(runs), *rows] if runs else [*body, *rows])[:MAX_TEXT]

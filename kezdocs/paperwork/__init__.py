@@ -1,0 +1,2 @@
+"""Documents, packages, reports, registries and the summary page, written to disk.
+"""
