@@ -270,6 +270,36 @@ def test_import_edits_an_existing_card_through_the_card_writer_keeping_its_encod
     assert problems == [] and [p.document for p in case.payments] == ["п/п № 7"]
 
 
+def _record_payments(root: str, rounds: int) -> None:
+    from kezdocs import cases
+
+    opened = open_root(root)
+    for n in range(1, rounds + 1):
+        cases.record_entry(opened, "2024-001", "платеж", "01.05.2024", {}, f"{n}.01", None)
+
+
+def test_an_import_overlapping_record_on_the_same_case_loses_neither(tmp_path):
+    """Issue 12: an import that edited a card while a clerk recorded a payment used to drop the payment."""
+    import multiprocessing
+
+    root = tmp_path / "root"
+    root.mkdir()
+    import_registry(open_root(root), write_csv(tmp_path / "р.csv", [case_line(1, "ООО Альфа")]))
+    recorder = multiprocessing.get_context("fork").Process(target=_record_payments, args=(str(root), 40))
+    recorder.start()
+    for n in range(1, 41):
+        row = f"2024-001;;;;;;;;;;01.04.2024;{n},02;п/п № {n};"
+        result = import_registry(open_root(root), write_csv(tmp_path / f"платёж {n}.csv", [row]))
+        assert result.problems == [], result.problems
+    recorder.join(120)
+    assert recorder.exitcode == 0
+    text = (root / "2024-001 ООО Альфа" / CARD_NAME).read_text(encoding="utf-8")
+    case, problems = parse_card(text, CARD_NAME, REGULATION_ADMINISTRATORS)
+    assert problems == []
+    amounts = sorted(str(p.amount) for p in case.payments)
+    assert amounts == sorted([f"{n}.01" for n in range(1, 41)] + [f"{n}.02" for n in range(1, 41)])
+
+
 # --- a case that cannot be computed ------------------------------------------------------------------------
 
 def test_a_report_goes_on_past_a_case_it_cannot_compute(demo_copy):
