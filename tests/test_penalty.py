@@ -454,3 +454,36 @@ def test_cli_case_from_its_card_with_the_roots_rates(tmp_path):
     assert data["warnings"] == ["ключевая_ставка.csv:3: «плохо» — не дата (нужно ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)"]
     result, _ = run("penalty", "2024-017", "--root", str(tmp_path), "--method", "395")
     assert result.exit_code == 2 and "берутся из карточки" in result.stderr
+
+
+# --- before the key rate (issue 14, item 4): the law's rate, or the days refused — never a silent wrong number ----
+
+@pytest.mark.parametrize("method, due, end, expected_rows", [
+    # 1/300 before 01.01.2016 is of the refinancing rate, 8,25 % from 14.09.2012 (Указание ЦБ № 2873-У; № 3894-У
+    # made it equal to the key rate from 01.01.2016): 100 000 × 82 × 1/300 × 8,25 % = 2 255,00.
+    (PenaltyMethod.KEY_RATE_300, date(2015, 10, 10), date(2016, 2, 29),
+     [(date(2015, 10, 11), date(2015, 12, 31), D("8.25"), D("2255.00")),
+      (date(2016, 1, 1), date(2016, 2, 29), D("11"), D("2200.00"))]),
+    # ГК 395 until 31.05.2015: the refinancing rate (100 000 × 21 × 8,25 % / 365 = 474,66); 01.06.2015–31.07.2016:
+    # the federal district's average deposit rates, which kezdocs does not have — those days are a zero row;
+    # from 01.08.2016 the key rate (315-ФЗ): 100 000 × 49 × 10,5 % / 366 = 1 405,74.
+    (PenaltyMethod.ARTICLE_395, date(2015, 5, 10), date(2016, 9, 18),
+     [(date(2015, 5, 11), date(2015, 5, 31), D("8.25"), D("474.66")),
+      (date(2015, 6, 1), date(2016, 7, 31), None, D("0")),
+      (date(2016, 8, 1), date(2016, 9, 18), D("10.5"), D("1405.74"))]),
+])
+def test_rates_before_the_key_rate_follow_the_law(method, due, end, expected_rows):
+    terms = PenaltyTerms(method=method, rate_mode="per-period")
+    calc = penalty.calculate((Charge("долг", D("100000"), due),), (), terms, end, RATES)
+    assert [(r.start, r.end, r.rate, r.amount) for r in calc.rows] == expected_rows
+    refused = [w for w in calc.warnings if "рассчитайте их отдельно" in w]
+    assert len(refused) == (1 if method == PenaltyMethod.ARTICLE_395 else 0)
+
+
+def test_days_before_the_known_refinancing_rate_are_refused_with_a_reason():
+    terms = PenaltyTerms(method=PenaltyMethod.KEY_RATE_300, rate_mode="per-period")
+    calc = penalty.calculate((Charge("долг", D("1000"), date(2012, 9, 1)),), (), terms, date(2012, 9, 30), RATES)
+    assert [(r.start, r.end, r.amount) for r in calc.rows] == [
+        (date(2012, 9, 2), date(2012, 9, 13), D("0")), (date(2012, 9, 14), date(2012, 9, 30), D("4.68"))]  # 1 000 × 17 × 1/300 × 8,25 %
+    assert calc.rows[0].note == "не предъявляется (ставка рефинансирования до 14.09.2012)"
+    assert any("до 14.09.2012" in w for w in calc.warnings)

@@ -16,7 +16,13 @@ lawsuits, reports) comes from here, so the rules live in one place:
 - 1/300 "on-date": one rate for all days, the rate on the end date (the
   penalty is unpaid, so courts take the rate on the day of calculation);
   "per-period": the rate of each period;
-- a cap (percent of the charge) shows as a negative row after the charge's rows.
+- a cap (percent of the charge) shows as a negative row after the charge's rows;
+- before the key rate was the law's rate (`REGIMES`): 1/300 used the refinancing
+  rate until 31.12.2015; ГК 395 used the refinancing rate until 31.05.2015 and
+  the average deposit rates of the creditor's federal district from 01.06.2015
+  to 31.07.2016. kezdocs knows the refinancing rate of 8,25 % (from 14.09.2012)
+  and not the deposit rates: days it cannot price are rows with the reason and a
+  warning — never a silent wrong number.
 """
 from __future__ import annotations
 
@@ -49,6 +55,44 @@ _MORATORIA = {
     "include": (),
     "exclude-428": (MORATORIUM_497, MORATORIUM_428),
 }
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Which rate the law applies to `method` on days from `start`: a fixed one, the key rate, or none known."""
+
+    method: PenaltyMethod
+    start: date
+    fixed: Decimal | None = None  # a fixed rate (the refinancing rate); None: the key rate, unless `refused`
+    refused: str | None = None  # to the user: why kezdocs does not price these days
+    note: str | None = None  # in the table a court reads: what applied to those days (legal text only)
+
+
+REFINANCING_RATE = Decimal("8.25")  # Указание Банка России от 13.09.2012 № 2873-У: 8,25 % с 14.09.2012
+_OLD_RATE = ("ставка рефинансирования до 14.09.2012 в kezdocs не заложена", date(2012, 9, 14),
+             "не предъявляется (ставка рефинансирования до 14.09.2012)")
+REGIMES = (
+    # 44-ФЗ ст. 34 ч. 7 (and 1/300 in other laws): «ставка рефинансирования»; Указание Банка России от
+    # 11.12.2015 № 3894-У: from 01.01.2016 it equals the key rate.
+    Regime(PenaltyMethod.KEY_RATE_300, date.min, refused=_OLD_RATE[0], note=_OLD_RATE[2]),
+    Regime(PenaltyMethod.KEY_RATE_300, _OLD_RATE[1], fixed=REFINANCING_RATE),
+    Regime(PenaltyMethod.KEY_RATE_300, date(2016, 1, 1)),
+    # ГК РФ ст. 395 п. 1: the refinancing rate until 31.05.2015; in the text of 42-ФЗ (01.06.2015–31.07.2016)
+    # the average rates on deposits of individuals in the creditor's federal district; from 01.08.2016 the
+    # key rate (315-ФЗ от 03.07.2016).
+    Regime(PenaltyMethod.ARTICLE_395, date.min, refused=_OLD_RATE[0], note=_OLD_RATE[2]),
+    Regime(PenaltyMethod.ARTICLE_395, _OLD_RATE[1], fixed=REFINANCING_RATE),
+    Regime(PenaltyMethod.ARTICLE_395, date(2015, 6, 1),
+           refused="с 01.06.2015 по 31.07.2016 по ст. 395 ГК РФ применялись средние ставки по вкладам физических "
+                   "лиц в федеральном округе кредитора; в kezdocs они не заложены",
+           note="не предъявляется (средние ставки по вкладам, ст. 395 ГК РФ в ред. с 01.06.2015 по 31.07.2016)"),
+    Regime(PenaltyMethod.ARTICLE_395, date(2016, 8, 1)),
+)
+
+
+def regime(method: PenaltyMethod, day: date) -> Regime:
+    """The rule the law applied to `method` on `day`."""
+    return [r for r in REGIMES if r.method == method and r.start <= day][-1]
 
 
 @dataclass(frozen=True)
@@ -111,7 +155,7 @@ def calculate(
         missing = "Не указан размер неустойки (процент в день): пеня не начислена."
         return Calculation((), ZERO, (missing,), principal, terms.method)
     rows: list[Row] = []
-    looked_up: list[tuple[date, RateEntry | None]] = []
+    looked_up: list[tuple[date, RateEntry | Regime | None]] = []
     for index in ledger.order():
         rows += _charge_rows(index, ledger, terms, end, rates, looked_up)
     total = sum((r.amount for r in rows), ZERO)
@@ -192,6 +236,7 @@ def _charge_rows(index: int, ledger: Ledger, terms: PenaltyTerms, end: date, rat
     cuts |= {d for m in moratoria for d in (m.start, m.end + ONE_DAY)}
     if terms.method != PenaltyMethod.PERCENT and fixed_rate_day is None:
         cuts |= {p.start for p in rates.periods(start, last)}
+        cuts |= {r.start for r in REGIMES if r.method == terms.method}
     if terms.method == PenaltyMethod.ARTICLE_395:
         cuts |= {date(y, 1, 1) for y in range(start.year + 1, last.year + 1)}
     bounds = sorted(c for c in cuts if start <= c <= last + ONE_DAY)
@@ -213,13 +258,20 @@ def _row(charge: Charge, lo: date, hi: date, debt: Decimal, terms: PenaltyTerms,
     if terms.method == PenaltyMethod.PERCENT:
         amount = kopecks(debt * days * terms.percent / 100)
         return Row(charge.period, lo, hi, days, debt, terms.percent, None, f"{base} × {percent_text(terms.percent)}", amount)
-    try:
-        entry = rates.entry_on(rate_day)
-    except LookupError:
-        looked_up.append((rate_day, None))
-        return _idle(charge, lo, hi, debt, _unknown_rate(rates))
-    looked_up.append((max(hi, rate_day), entry))
-    rate = entry.rate
+    rule = regime(terms.method, rate_day)
+    if rule.refused:
+        looked_up.append((rate_day, rule))
+        return _idle(charge, lo, hi, debt, rule.note)
+    if rule.fixed is not None:
+        rate = rule.fixed
+    else:
+        try:
+            entry = rates.entry_on(rate_day)
+        except LookupError:
+            looked_up.append((rate_day, None))
+            return _idle(charge, lo, hi, debt, _unknown_rate(rates))
+        looked_up.append((max(hi, rate_day), entry))
+        rate = entry.rate
     if terms.method == PenaltyMethod.KEY_RATE_300:
         amount = kopecks(debt * days * rate / 100 / 300)
         return Row(charge.period, lo, hi, days, debt, rate, None, f"{base} × 1/300 × {percent_text(rate)}", amount)
@@ -265,6 +317,10 @@ def _rate_warnings(looked_up: list[tuple[date, RateEntry | None]], rates: KeyRat
     `looked_up` holds, for each rate used, the last day that relies on it.
     """
     warnings = []
+    refused = sorted({entry.refused for _, entry in looked_up if isinstance(entry, Regime)})
+    warnings += [f"{reason[0].upper()}{reason[1:]}: за эти дни сумма не начислена — рассчитайте их отдельно."
+                 for reason in refused]
+    looked_up = [(day, entry) for day, entry in looked_up if not isinstance(entry, Regime)]
     if any(entry is None for _, entry in looked_up):
         unknown = _unknown_rate(rates)
         warnings.append(f"{unknown[0].upper()}{unknown[1:]}: за эти дни проценты не начислены.")
