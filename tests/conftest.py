@@ -1,4 +1,5 @@
 """Fixtures shared by the test files: the demo root, built once per session and copied per test."""
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -21,3 +22,20 @@ def built_demo(tmp_path_factory) -> Path:
 def demo_copy(built_demo, tmp_path) -> Path:
     """A fresh copy of the demo root as of 24.11.2026 (building it once is what takes time)."""
     return Path(shutil.copytree(built_demo, tmp_path / "дела"))
+
+
+def fill(disk: Path, leave: int = 0) -> Path:
+    """Take every free byte of the disk but `leave` (rounded to the page)."""
+    filler = disk / "заполнитель"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 16, 4096, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+    return filler

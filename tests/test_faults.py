@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import fill
 from kezdocs import demo
 from kezdocs.core.card import CARD_NAME, parse_card
 from kezdocs.cases import settings_template
@@ -219,20 +220,6 @@ def small_disk(tmp_path):
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path) -> None:
-    """Take every free byte of the disk."""
-    fd = os.open(disk / "заполнитель", os.O_WRONLY | os.O_CREAT)
-    try:
-        for size in (1 << 16, 4096, 512, 1):
-            try:
-                while True:
-                    os.write(fd, b"\0" * size)
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
 
 
 def test_full_disk_gives_a_message_and_leaves_files_whole(small_disk, built_demo):

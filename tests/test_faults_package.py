@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from test_package import TODAY, make_root  # a lawsuit case with every document the checklist wants
 
+from conftest import fill
 from kezdocs.paperwork import package
 
 from kezdocs.paperwork import render
@@ -179,23 +180,6 @@ def small_disk(tmp_path):
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path, leave: int = 0) -> Path:
-    """Take every free byte of the disk but `leave` (rounded to the page)."""
-    filler = disk / "заполнитель"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-    try:
-        for size in (1 << 16, 4096, 512, 1):
-            try:
-                while True:
-                    os.write(fd, b"\0" * size)
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
-    os.truncate(filler, max(0, filler.stat().st_size - leave))
-    return filler
 
 
 @needs_libreoffice
