@@ -86,7 +86,7 @@ def probe_change(root: Path, today: date, rounds: int = 7) -> dict:
         result = scan(opened, today, only=[folder])
         times.append(time.perf_counter() - started)
         written.append(_wchar() - before)
-        assert any(r["folder"] == folder.name for r in result.records)
+        assert any(r.folder == folder.name for r in result.records)
     return {"times": times, "written": written, "index_bytes": _index_bytes(root)}
 
 
@@ -97,27 +97,27 @@ def probe_floor_render(root: Path, today: date, refs: list[str]) -> dict:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from kezdocs.core import documents
-
-    from kezdocs.core import payqr
+    from kezdocs.core import documents, kinds, payqr
 
     from kezdocs.paperwork import render
+    from kezdocs.paperwork.sandbox import QR_WIDTH_MM
+    from kezdocs.paperwork.template_sources import find_template
     from kezdocs.folders.casefolder import open_root
 
     opened = open_root(root)
-    kind = documents.KINDS["claim"]
+    kind = kinds.KINDS["claim"]
     jobs = []
     for ref in refs:
         folder = opened.find(ref)
         facts = render.facts_for(opened, folder, kind, today)
         for doc in documents.build(kind, facts):
-            jobs.append((render.find_template(opened, doc.template).path, doc.context))
+            jobs.append((find_template(opened, doc.template).path, doc.context))
     started = time.perf_counter()
     for path, context in jobs:
         tpl = DocxTemplate(str(path))
         data = dict(context)
         if "qr" in data:
-            data["qr"] = InlineImage(tpl, io.BytesIO(payqr.qr_png(data["qr"])), width=Mm(render.QR_WIDTH_MM))
+            data["qr"] = InlineImage(tpl, io.BytesIO(payqr.qr_png(data["qr"])), width=Mm(QR_WIDTH_MM))
         tpl.render(data, autoescape=True)
         tpl.save(io.BytesIO())
     return {"seconds": time.perf_counter() - started, "docs": len(jobs)}
@@ -341,7 +341,8 @@ def _tree_rss(pid: int) -> int:
 def bench_watch(size: int, drops: int, rows: list, notes: list) -> None:
     """Files dropped into case folders of a running `kezdocs watch`: time until СТАТУС.txt is rewritten."""
     from kezdocs.paperwork.pdftext import text_pdf
-    from kezdocs.service.watcher import LOG_NAME, WatchSettings
+    from kezdocs.service.watch_log import LOG_NAME
+    from kezdocs.service.watch_settings import WatchSettings
 
     root = make_root.ROOTS / str(size)
     if not root.exists():

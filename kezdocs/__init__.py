@@ -2,28 +2,36 @@
 
 The map (imports point down only; `make test` enforces it with import-linter):
 
-    cli.py                 the command line: one library call per command, errors turned into Russian messages
+    cli.py, console.py     the command line: one library call per command; the rich printers
     cases.py, demo.py      use cases of the commands (create a case, record an event, penalty, status); the demo root
     service/               the long-running side
         sync               scan -> СТАТУС.txt -> Сводка.html -> the documents now due (watch, dashboard, demo, status)
-        watcher            file-system events, the service lock, the periodic rescan
+        watcher            the watch service: events, the periodic rescan, the documents due on a change
+        watch_events, watch_settings, watch_log, service_lock   which case an event concerns; settings; log; one per root
         stability          which case folders stopped changing (an injected clock)
     paperwork/             documents, packages, reports, registries and the summary page on disk
-        render             DOCX from templates (docxtpl), limits on user templates, LibreOffice PDF
-        package            the lawsuit package, built aside and swapped into place
-        report_files, xlsx, registry, dashboard, pdftext
+        render             one case's or every case's documents; generated (names, manifest)
+        template_sources, sandbox, template_check   built-in and user templates, the limits on user templates
+        libreoffice        DOCX -> PDF in one headless call, inside the root
+        package, package_files   the lawsuit package, built aside and swapped into place
+        registry, registry_csv, registry_read, registry_plan, registry_import, registry_export
+                           the registry of debtors: columns, strict CSV, rows, the plan, the journalled import, export
+        report_files, xlsx, dashboard, pdftext
     folders/               reading and writing case folders
         casefolder         the root: settings, calendar, key rates, case folders and their files
         intake             what a dropped file is (guarded, bounded reads)
-        scan, index        the pipeline folder -> status record, and the TinyDB index it fills
+        scan, index        the pipeline folder -> CaseStatus, and the TinyDB index that stores it
         cardfile, cardedit the one card writer (lock, compare, replace) and its comment-keeping edits
         files, locks, workers, import_journal
     core/                  the pure domain: no files, no clock, no database; `today` is passed in
-        model, money, dates, encodings, errors
-        card, settings, plaintext      cards and settings parsed, problems as values with file:line
-        stages                         the procedure of the regulation as one table
-        route                          the court route and the price of the claim
-        requirements                   what each step needs (the checklists)
+        model, money, dates, encodings, errors, names
+        status             the typed case status (CaseStatus) the scan produces and the index stores
+        card, cardfields, newcard, settings, plaintext   cards and settings, problems as values with file:line
+        stages             the procedure of the regulation as one table
+        route              the court route and the price of the claim
+        requirements       what each step needs (the checklists); classification: what a file's name says it is
         ledger, penalty, keyrates, workdays
-        documents, russian, payqr, reports   the content of documents and reports
+        documents, kinds, facts, courts, attachments, missing, variables, samples, russian, payqr
+                           the content of documents
+        reports, tables    the content of reports
 """

@@ -1,40 +1,47 @@
-"""The cases of a root, as the CLI uses them: create a root or a case, record an event, status.
+"""The cases of a root, as the CLI uses them: one function per command, each over the library.
 
-Shell functions, one per command, each over the library: `casefolder` reads,
-`card` validates and edits, `scan` fills the index. Card edits are written
-atomically and re-validated before they replace the clerk's card.
+Create a root or a case, record an event, status, agenda, the calendar, a
+penalty, documents. `casefolder` reads, `card` validates and edits, `scan`
+fills the index, `render` writes documents. Card edits are written atomically
+and re-validated before they replace the clerk's card. What a command prints
+is `console`'s; what it decides is here.
 """
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Callable, ContextManager
 
 from pathvalidate import sanitize_filename
 
 from kezdocs.core import card as card_mod
+from kezdocs.core.newcard import new_card_text
 from kezdocs.folders import cardedit
 from kezdocs.folders import cardfile
 from kezdocs.core import penalty
 from kezdocs.core.card import EVENT_CODES
-from kezdocs.folders.casefolder import RATES_FILE, Root, load_rates, nfc
+from kezdocs.folders.casefolder import CALENDAR_FILE, RATES_FILE, Root, find_root, load_rates, open_root
+from kezdocs.folders.import_journal import messages as unfinished_imports
+from kezdocs.core.names import nfc
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
 from kezdocs.folders.files import write_text_atomic
 from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
-from kezdocs.core.money import format_rub, parse_amount
+from kezdocs.core.money import parse_amount
 from kezdocs.folders.scan import ScanResult, scan
 from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.core.stages import AgendaItem, agenda_json, group_by_officer
+from kezdocs.core.stages import agenda as agenda_items
+from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
+from kezdocs.core.workdays import Calendar
 from kezdocs.service.sync import Synced, sync
 
 PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
-
-# Keys of the status JSON, in order (the index keeps a few more for itself).
-PUBLIC_KEYS = ("case", "folder", "debtor", "debtor_type", "administrator", "officer", "kbk", "stage", "stage_label",
-               "next_action", "deadline", "deadline_missed", "clause", "route", "debt", "penalty", "penalty_warnings",
-               "deadlines", "documents", "missing", "problems")
 
 
 def settings_template() -> str:
@@ -73,7 +80,7 @@ def new_case(root: Root, ask, number=None, debtor_type=None, debtor=None, inn=""
         pairs = [(kind, ask(f"Адрес должника ({kind})"))]
     rows = [tuple((c.split(";") + ["", "", ""])[:3]) for c in charges] or [("", "0", "")]
     folder = root.path / sanitize_filename(f"{number} {debtor}".replace("«", "").replace("»", ""), platform="windows")
-    text = card_mod.new_card_text(number, administrator, officer, phone, debtor_type, debtor, inn, pairs, basis,
+    text = new_card_text(number, administrator, officer, phone, debtor_type, debtor, inn, pairs, basis,
                                   basis_number, basis_date, kbk, rows)
     cardfile.create_card(folder / card_mod.CARD_NAME, text, _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
     return folder
@@ -136,18 +143,63 @@ def _event_name(event: str) -> str:
 
 
 def status(root: Root, today: date, ref: str | None) -> Synced:
-    """Bring what is stale up to date (index, СТАТУС.txt, Сводка.html); every case's record, or one case's."""
+    """Bring what is stale up to date (index, СТАТУС.txt, Сводка.html); every case's record, or one case's.
+    An import that was interrupted is among the warnings until it is run again."""
     if ref is None:
-        return sync(root, today)
-    wanted = root.find(ref).name
-    synced = sync(root, today, only=[wanted])
-    synced.records = [r for r in synced.records if r["folder"] == wanted]
+        synced = sync(root, today)
+    else:
+        wanted = root.find(ref).name
+        synced = sync(root, today, only=[wanted])
+        synced.records = [r for r in synced.records if r.folder == wanted]
+    synced.warnings = [*synced.warnings, *unfinished_imports(root.path)]
     return synced
+
+
+@dataclass
+class Agenda:
+    """What is due within `days` days of `today` (and what is already missed), sorted by officer."""
+
+    items: list[AgendaItem]
+    warnings: list[str]
+    today: date
+    days: int
+
+    def by_officer(self) -> list[tuple[str, list[AgendaItem]]]:
+        return group_by_officer(self.items)
+
+    def as_json(self) -> list[dict]:
+        return [agenda_json(item) for item in self.items]
+
+
+def agenda(root: Root, today: date, days: int) -> Agenda:
+    """Every case brought up to date (as `status` does), then the deadlines of the coming `days` days."""
+    synced = sync(root, today)
+    return Agenda(agenda_items(synced.records, today, days), synced.warnings, today, days)
+
+
+def root_calendar(root: Path | None) -> tuple[Calendar, list]:
+    """The root's calendar (with its календарь.yaml) and that file's problems; the package's calendar when
+    no root is given or found."""
+    opened = find_root(root)
+    if opened is None:
+        return DEFAULT_CALENDAR, []
+    return opened.calendar, [p for p in opened.root_problems if p.file == CALENDAR_FILE]
 
 
 def reindex(root: Root, today: date) -> ScanResult:
     """Rebuild the index from the folders, re-reading every card."""
     return scan(root, today, full=True)
+
+
+def penalty_of(root: Path | None, ref: str | None, end: date, options: dict):
+    """`kezdocs penalty`: a case's penalty as its card defines it, or a one-off calculation from the options
+    (the two do not mix); and the problems of the key rates used."""
+    if ref is None:
+        return manual_penalty(find_root(root), end, options)
+    given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
+    if given:
+        raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
+    return case_penalty(open_root(root), ref, end)
 
 
 def case_penalty(root: Root, ref: str, end: date):
@@ -166,14 +218,6 @@ def manual_penalty(root: Root | None, end: date, options: dict):
                                                 "moratorium": options["moratorium"] or "auto"})
     rates, problems = load_rates(root.path if root else None)
     return penalty.calculate(charges, payments, terms, end, rates), problems
-
-
-def public_record(record: dict) -> dict:
-    return {key: record.get(key) for key in PUBLIC_KEYS}
-
-
-def rub(text: str | None) -> str:
-    return format_rub(Decimal(text)) if text is not None else "—"
 
 
 def parse_options(
@@ -218,3 +262,46 @@ def _option_date(option: str, text: str) -> date:
     if parsed is None:
         raise KezdocsError(f"{option}: «{text}» — не дата (пишите 2024-01-10 или 10.01.2024)")
     return parsed
+
+
+@dataclass
+class Generated:
+    """What `generate` wrote: files per case, their PDFs, the cases skipped with the reason."""
+
+    written: list[tuple[str, list[Path]]]
+    skipped: list[tuple[str, str]]
+    pdfs: list[Path]
+    batch: bool  # --all: every case whose stage needs the document now
+
+    @property
+    def files(self) -> list[Path]:
+        return [path for _, written in self.written for path in written]
+
+
+Progress = Callable[[int], ContextManager[Callable[[str], None]]]
+
+
+def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Path | None = None, *,
+             all_cases: bool = False, pdf: bool = False, progress: Progress | None = None) -> Generated:
+    """`kezdocs generate`: one case's document, or (`all_cases`, the kind given as `ref`) every case whose
+    stage needs it now; with `pdf`, each file converted by LibreOffice. `progress(total)` shows the batch."""
+    from kezdocs.paperwork import render  # docxtpl and fpdf: loaded by the one command that renders
+    from kezdocs.paperwork.libreoffice import convert_to_pdf
+
+    if all_cases:
+        if kind is not None or ref is None:
+            raise KezdocsError("с --all укажите только вид документа: kezdocs generate --all claim")
+        with (progress or _no_progress)(len(root.case_folders())) as advance:
+            result = render.generate_all(root, ref, today, out, on_progress=advance)
+    else:
+        if kind is None:
+            raise KezdocsError("укажите дело и вид документа: kezdocs generate 2024-017 claim")
+        result = render.BatchResult(written=[(ref, render.generate(root, root.find(ref), kind, today, out))])
+    generated = Generated(result.written, result.skipped, [], all_cases)
+    if pdf and generated.files:
+        generated.pdfs = convert_to_pdf(generated.files)
+    return generated
+
+
+def _no_progress(total: int):
+    return nullcontext(lambda ref: None)

@@ -1,33 +1,28 @@
-"""The `kezdocs` command line: thin, one library call per command.
+"""The `kezdocs` command line: thin, one library call per command, its result printed by `console`.
 
 Every command turns `KezdocsError` (and any other failure) into one clean
-Russian message; `--debug` shows the traceback instead.
+Russian message; `--debug` shows the traceback instead. A command imports the
+part of the library only it uses when it runs, so that `kezdocs status` does
+not load openpyxl, fpdf or watchdog.
 """
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import traceback
 from datetime import date
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from kezdocs import cases
-
-from kezdocs.folders import casefolder
-
+from kezdocs import cases, console
+from kezdocs.console import print_problems, stderr, stdout
 from kezdocs.core import requirements
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
+from kezdocs.folders import casefolder
 from kezdocs.folders.files import os_error_reason
-
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+from kezdocs.service.sync import sync
 
 
 def parse_today(value: str | None) -> date:
@@ -53,21 +48,21 @@ def handle_errors(func):
         except KezdocsError as exc:
             if debug:
                 traceback.print_exc()
-            err_console.print(f"[red]Ошибка:[/red] {exc}")
+            stderr.print(f"[red]Ошибка:[/red] {exc}")
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except OSError as exc:  # a full disk, a read-only share, no rights: the user's to fix, not a bug
             if debug:
                 traceback.print_exc()
-            err_console.print(f"[red]Ошибка:[/red] {os_error_text(exc)}")
+            stderr.print(f"[red]Ошибка:[/red] {os_error_text(exc)}")
             sys.exit(2)
         except Exception as exc:  # noqa: BLE001 - the user never sees a traceback
             if debug:
                 traceback.print_exc()
             else:
-                err_console.print(f"[red]Внутренняя ошибка kezdocs:[/red] {type(exc).__name__}: {exc}\n"
-                                  "Повторите команду с --debug и передайте вывод разработчикам.")
+                stderr.print(f"[red]Внутренняя ошибка kezdocs:[/red] {type(exc).__name__}: {exc}\n"
+                             "Повторите команду с --debug и передайте вывод разработчикам.")
             sys.exit(3)
 
     return wrapper
@@ -82,15 +77,6 @@ root_option = click.option("--root", "root", type=click.Path(path_type=Path), de
                            help="Папка с делами (иначе $KEZDOCS_ROOT, иначе ./casefiles).")
 today_option = click.option("--today", "today", default=None, help="Дата, на которую считать (ГГГГ-ММ-ДД).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
-
-
-def print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def print_problems(problems) -> None:
-    for p in problems:
-        err_console.print(f"[yellow]{p}[/yellow]")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,9 +94,8 @@ def init(directory: Path) -> None:
 
     Пример: kezdocs init casefiles
     """
-    created = cases.init_root(directory)
-    for path in created:
-        console.print(f"создано: {path}")
+    for path in cases.init_root(directory):
+        stdout.print(f"создано: {path}")
 
 
 @main.command()
@@ -135,7 +120,7 @@ def new(root, **fields) -> None:
     Пример: kezdocs new --number 2024-018 --type юрлицо --debtor "ООО «Берёзка»" --inn 1831000010
     """
     path = cases.new_case(casefolder.open_root(root), ask=click.prompt, **fields)
-    console.print(f"создано дело: {path}")
+    stdout.print(f"создано дело: {path}")
 
 
 @main.command()
@@ -155,7 +140,7 @@ def record(root, case, event, when, fields, amount, document) -> None:
     """
     extra = dict(_pair(f) for f in fields)
     path = cases.record_entry(casefolder.open_root(root), case, event, when, extra, amount, document)
-    console.print(f"записано в {path}")
+    stdout.print(f"записано в {path}")
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -176,49 +161,12 @@ def status(root, today, as_json, case) -> None:
 
     Пример: kezdocs status --today 2024-05-20;  kezdocs status 2024-017 --json
     """
-    from kezdocs.folders.import_journal import messages as unfinished_imports
-
-    opened = casefolder.open_root(root)
-    result = cases.status(opened, parse_today(today), case)
-    if as_json:
-        print_json([cases.public_record(r) for r in result.records])
-    else:
-        print_status_table(result.records)
-    for warning in [*result.warnings, *unfinished_imports(opened.path)]:
-        err_console.print(f"[yellow]{escape(str(warning))}[/yellow]")
-    for failure in result.failed:
-        err_console.print(failure, style="red", markup=False, highlight=False)
-    if result.failed or any(r["problems"] for r in result.records):
+    result = cases.status(casefolder.open_root(root), parse_today(today), case)
+    console.print_status(result.records, as_json)
+    console.print_warnings(result.warnings)
+    console.print_failures(result.failed)
+    if result.failed or any(r.problems for r in result.records):
         sys.exit(1)
-
-
-def print_status_table(records: list[dict]) -> None:
-    table = Table(title="Дела о взыскании задолженности", show_lines=False)
-    for column in ("Дело", "Должник", "Стадия", "Следующее действие", "Срок", "Долг, руб.", "Проблемы"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        deadline = r["deadline"] or ""
-        if deadline:
-            deadline = f"{deadline[8:10]}.{deadline[5:7]}.{deadline[:4]}"
-            deadline = f"[red]{deadline}[/red]" if r["deadline_missed"] else deadline
-        count = len(r["problems"])
-        table.add_row(r["case"], r["debtor"] or "—", r["stage_label"], r["next_action"] or "—", deadline,
-                      cases.rub(r["debt"]), f"[red]{count} — см. ниже[/red]" if count else "")
-    console.print(table)
-    for r in records:
-        if r["problems"]:
-            console.print(f"[bold]{escape(r['case'])}[/bold] ({escape(r['folder'])}):")
-            for p in r["problems"]:
-                console.print(f"  [red]•[/red] {_short_problem(p, r['folder'])}")
-
-
-def _short_problem(p: dict, folder: str = "") -> str:
-    """A problem under its case: the file within the case folder (names are already shown safely by
-    `casefolder.shown_name`), the line, the message; rich markup in a name is printed, not obeyed."""
-    file = p.get("file") or ""
-    file = "" if file == folder else file.removeprefix(f"{folder}/") if folder else file
-    where = ", ".join(part for part in (file, f"стр. {p['line']}" if p.get("line") else "") if part)
-    return escape(f"{where}: {p['message']}" if where else p["message"])
 
 
 @main.command()
@@ -232,30 +180,7 @@ def agenda(root, today, days, as_json) -> None:
 
     Пример: kezdocs agenda --today 2024-05-20 --days 7
     """
-    from kezdocs.core import stages
-
-    day = parse_today(today)
-    result = cases.status(casefolder.open_root(root), day, None)
-    items = stages.agenda(result.records, day, days)
-    if as_json:
-        print_json([stages.agenda_json(i) for i in items])
-    else:
-        print_agenda(stages.group_by_officer(items), day, days)
-    for warning in result.warnings:
-        err_console.print(f"[yellow]{warning}[/yellow]")
-
-
-def print_agenda(groups, day: date, days: int) -> None:
-    if not groups:
-        console.print(f"На {days} дн. с {day:%d.%m.%Y} сроков нет.")
-    for officer, items in groups:
-        table = Table(title=officer, title_justify="left")
-        for column in ("Срок", "Дело", "Действие", "Пункт"):
-            table.add_column(column, overflow="fold")
-        for i in items:
-            when = f"[red]{i.deadline:%d.%m.%Y} просрочено[/red]" if i.missed else f"{i.deadline:%d.%m.%Y}"
-            table.add_row(when, i.case, i.action, i.clause)
-        console.print(table)
+    console.print_agenda(cases.agenda(casefolder.open_root(root), parse_today(today), days), as_json)
 
 
 @main.group()
@@ -264,14 +189,10 @@ def calendar() -> None:
 
 
 def _root_calendar(root):
-    """The root's calendar (with its календарь.yaml); the package's when no root is given or found."""
-    from kezdocs.core.workdays import DEFAULT
-
-    opened = casefolder.find_root(root)
-    if opened is None:
-        return DEFAULT
-    print_problems([p for p in opened.root_problems if p.file == casefolder.CALENDAR_FILE])
-    return opened.calendar
+    """The root's calendar, its календарь.yaml's problems said first."""
+    calendar, problems = cases.root_calendar(root)
+    print_problems(problems)
+    return calendar
 
 
 @calendar.command("workdays")
@@ -286,11 +207,7 @@ def calendar_workdays(root, start, n, as_json) -> None:
     Пример: kezdocs calendar workdays 2024-05-27 10
     """
     day = _day_argument(start, "FROM")
-    result = _root_calendar(root).add_working_days(day, n)
-    if as_json:
-        print_json({"from": day.isoformat(), "n": n, "date": result.isoformat()})
-    else:
-        console.print(f"{n}-й рабочий день после {day:%d.%m.%Y} — {result:%d.%m.%Y}")
+    console.print_workday(day, n, _root_calendar(root).add_working_days(day, n), as_json)
 
 
 @calendar.command("is-working")
@@ -304,11 +221,7 @@ def calendar_is_working(root, day, as_json) -> None:
     Пример: kezdocs calendar is-working 2024-05-10
     """
     parsed = _day_argument(day, "DATE")
-    cal = _root_calendar(root)
-    if as_json:
-        print_json({"date": parsed.isoformat(), "working": cal.is_working(parsed), "reason": cal.why(parsed)})
-    else:
-        console.print(cal.describe(parsed))
+    console.print_working_day(_root_calendar(root), parsed, as_json)
 
 
 @main.command("penalty")
@@ -335,32 +248,9 @@ def penalty_command(root, today, as_json, case, end, **options) -> None:
     Примеры: kezdocs penalty --amount 100000 --due 2024-01-10 --to 2024-12-31 --method 395 --payment 2024-06-01:20000
              kezdocs penalty 2024-017 --today 2024-05-20
     """
-    from kezdocs.core import penalty
-    from kezdocs.core.money import format_rub
-
     end_day = _day_argument(end, "--to") if end else parse_today(today)
-    if case:
-        given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
-        if given:
-            raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
-        calc, problems = cases.case_penalty(casefolder.open_root(root), case, end_day)
-    else:
-        calc, problems = cases.manual_penalty(casefolder.find_root(root), end_day, options)
-    if as_json:
-        data = penalty.to_json(calc)
-        print_json({**data, "warnings": [str(p) for p in problems] + data["warnings"]})
-        return
-    print_problems(problems)
-    table = Table(title=f"{calc.title} по {end_day:%d.%m.%Y}", show_lines=False)
-    columns, rows = penalty.display_table(calc)
-    for column in columns:
-        table.add_column(column, overflow="fold", justify="right" if column.startswith(("Дней", "Долг", "Сумма")) else "left")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
-    console.print(f"Итого: {format_rub(calc.total)} руб.; основной долг на {end_day:%d.%m.%Y}: {format_rub(calc.principal)} руб.")
-    for warning in calc.warnings:
-        err_console.print(f"[yellow]{warning}[/yellow]")
+    calc, problems = cases.penalty_of(root, case, end_day, options)
+    console.print_penalty(calc, problems, end_day, as_json)
 
 
 @main.command()
@@ -373,7 +263,7 @@ def reindex(root, today) -> None:
     Пример: kezdocs reindex --root casefiles
     """
     result = cases.reindex(casefolder.open_root(root), parse_today(today))
-    console.print(f"индекс перестроен: дел — {len(result.records)}")
+    stdout.print(f"индекс перестроен: дел — {len(result.records)}")
 
 
 @main.command()
@@ -401,14 +291,8 @@ def dashboard(root, today) -> None:
 
     Пример: kezdocs dashboard --root casefiles
     """
-    from kezdocs.service.sync import sync
-
     written = sync(casefolder.open_root(root), parse_today(today))
-    console.print(f"сводка: {written.summary} (дел — {len(written.records)}); обновлено файлов СТАТУС.txt — {written.statuses}")
-    for warning in written.warnings:
-        err_console.print(f"[yellow]{warning}[/yellow]")
-    for failure in written.failed:
-        err_console.print(failure, style="red", markup=False, highlight=False)
+    console.print_dashboard(written)
     if written.failed:
         sys.exit(1)
 
@@ -429,29 +313,8 @@ def check(root, today, as_json, case, step) -> None:
     from kezdocs.paperwork import package
 
     result = package.check(casefolder.open_root(root), case, parse_today(today), step)
-    if as_json:
-        print_json(result.as_json())
-    else:
-        print_checklist(result)
-    print_problems(result.problems)
+    console.print_checklist(result, as_json)
     sys.exit(0 if result.checklist is None or result.checklist.ready else 1)
-
-
-def print_checklist(result) -> None:
-    checklist = result.checklist
-    if checklist is None:
-        console.print(f"Дело {result.case}: на стадии «{result.assessment.stage_label}» документы не готовятся "
-                      "(шаг можно указать: --step lawsuit)")
-        return
-    verdict = "[green]всё на месте[/green]" if checklist.ready else f"[red]не хватает: {len(checklist.missing)}[/red]"
-    table = Table(title=f"Дело {result.case}: {checklist.label} — {verdict}", show_lines=False)
-    for column in ("", "Что нужно", "Основание", "Файлы"):
-        table.add_column(column, overflow="fold")
-    for item in checklist.items:
-        mark = "[green]✓[/green]" if item.present else "[red]✗[/red]"
-        files = "\n".join(item.files) or ("—" if item.present else "[red]нет[/red]")
-        table.add_row(mark, item.item, item.clause, files)
-    console.print(table)
 
 
 @main.command("package")
@@ -466,29 +329,14 @@ def package_command(root, today, case, force) -> None:
 
     Пример: kezdocs package 2024-017 --today 2024-05-20;  kezdocs package 2024-017 --force
     """
-    from rich.markup import escape
-
     from kezdocs.paperwork import package
 
     try:
         result = package.build(casefolder.open_root(root), case, parse_today(today), force)
     except package.NotIncluded as exc:  # files that cannot go in: exit 1, each named
-        err_console.print(f"[red]Ошибка:[/red] {escape(str(exc))}")
+        console.print_refusal(str(exc))
         sys.exit(1)
-    console.print(f"пакет сформирован: {result.folder}")
-    for path in result.files:
-        console.print(f"  {path.name}")
-    console.print(f"  {result.merged.name}")
-    if result.left_out:
-        err_console.print("[yellow]не вошли в пакет (в описи и в приложениях их нет):[/yellow]")
-        for line in result.left_out:
-            err_console.print(f"[yellow]  • {escape(line)}[/yellow]")
-    if result.missing:
-        err_console.print("[yellow]не хватает документов (указано на первой странице общего PDF):[/yellow]")
-        for item in result.missing:
-            err_console.print(f"[yellow]  • {escape(item)}[/yellow]")
-    for warning in result.warnings:
-        err_console.print(f"[yellow]{escape(warning)}[/yellow]")
+    console.print_package(result)
 
 
 # --- reports and the debtor registry --------------------------------------------------------
@@ -515,17 +363,9 @@ def report_options(func):
 
 def _write_report(kind: str, when, root, administrator, fmt, out, as_json) -> None:
     from kezdocs.paperwork import report_files
-    from kezdocs.core import reports
 
     path, result = report_files.write(casefolder.open_root(root), kind, when, administrator, fmt, out)
-    if as_json:
-        print_json({**reports.to_json(result), "file": str(path)})
-    else:
-        console.print(f"отчёт сохранён: {escape(str(path))} (строк: {len(result.rows)})")
-    for problem in result.skipped:
-        err_console.print(f"[yellow]{escape(problem.message)}[/yellow]")
-    for problem in (*result.failed, *result.warnings):
-        err_console.print(f"[red]{escape(str(problem))}[/red]")
+    console.print_report(path, result, as_json)
     if result.failed or result.warnings:
         sys.exit(1)
 
@@ -579,47 +419,17 @@ def import_registry(root, file, dry_run, template, as_json) -> None:
 
     Примеры: kezdocs import реестр.xlsx --dry-run;  kezdocs import --template реестр.xlsx
     """
-    from kezdocs.paperwork import registry
+    from kezdocs.paperwork import registry, registry_import
 
     if template is not None:
-        console.print(f"образец реестра записан: {registry.write_template(template)}")
+        stdout.print(f"образец реестра записан: {registry.write_template(template)}")
         return
     if file is None:
         raise KezdocsError("укажите файл реестра (образец: kezdocs import --template реестр.xlsx)")
-    result = registry.import_registry(casefolder.open_root(root), file, dry_run)
-    if as_json:
-        print_json(registry.result_json(result))
-    else:
-        print_import(result)
+    result = registry_import.import_registry(casefolder.open_root(root), file, dry_run)
+    console.print_import(result, as_json)
     if result.problems:
         sys.exit(1)
-
-
-def print_import(result) -> None:
-    will = "будет " if result.dry_run else ""
-    console.print(f"строк в реестре: {result.rows}; {will}загружено: {result.imported}"
-                  + (" (проверка: ничего не записано)" if result.dry_run else ""))
-    for title, folders in (("новые дела", result.created), ("дополнены", result.updated)):
-        if folders:
-            console.print(f"{title}: {escape(', '.join(folders))}")
-    for problem in result.notices:
-        err_console.print(f"[yellow]{escape(_row_problem(problem))}[/yellow]")
-    if result.duplicates:
-        lines = ", ".join(str(p.line) for p in result.duplicates)
-        console.print(f"уже есть в делах, пропущено строк: {len(result.duplicates)} (строки {lines})")
-    if result.problems:
-        err_console.print("[red]не загружены:[/red]")
-        for problem in result.problems:
-            err_console.print(f"[red]  {escape(_row_problem(problem))}[/red]")
-    if result.resumed and not result.dry_run:
-        console.print("прерванный импорт этого реестра продолжен")
-    for message in result.unfinished:
-        err_console.print(f"[yellow]{escape(message)}[/yellow]")
-
-
-def _row_problem(problem) -> str:
-    column = f", столбец «{problem.field}»" if problem.field else ""
-    return f"строка {problem.line}{column}: {problem.message}"
 
 
 @main.command("export")
@@ -632,12 +442,10 @@ def export_cases(root, today, file) -> None:
 
     Пример: kezdocs export дела.xlsx
     """
-    from kezdocs.paperwork import registry
+    from kezdocs.paperwork import registry_export
 
-    result = registry.export_cases(casefolder.open_root(root), parse_today(today), file)
-    console.print(f"выгружено дел: {result.cases} — {escape(str(result.path))}")
-    for problem in result.problems:
-        err_console.print(f"[red]{escape(str(problem))}[/red]")
+    result = registry_export.export_cases(casefolder.open_root(root), parse_today(today), file)
+    console.print_export(result)
     if result.problems:
         sys.exit(1)
 
@@ -661,42 +469,11 @@ def generate(root, today, as_json, case, kind, all_cases, out, pdf) -> None:
 
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """
-    from kezdocs.paperwork import render
-
-    opened, day = casefolder.open_root(root), parse_today(today)
-    if all_cases:
-        if kind is not None or case is None:
-            raise KezdocsError("с --all укажите только вид документа: kezdocs generate --all claim")
-        result = _generate_all(render, opened, case, day, out)
-        paths = [p for _, written in result.written for p in written]
-    else:
-        if kind is None:
-            raise KezdocsError("укажите дело и вид документа: kezdocs generate 2024-017 claim")
-        paths = render.generate(opened, opened.find(case), kind, day, out)
-        result = render.BatchResult(written=[(case, paths)])
-    pdfs = render.convert_to_pdf(paths) if pdf and paths else []
-    if as_json:
-        print_json({"written": [{"case": ref, "files": [str(p) for p in files]} for ref, files in result.written],
-                    "pdf": [str(p) for p in pdfs], "skipped": [{"case": ref, "reason": why} for ref, why in result.skipped]})
-    else:
-        for path in [*paths, *pdfs]:
-            console.print(f"сформировано: {path}")
-        for ref, why in result.skipped:
-            err_console.print(f"[yellow]пропущено {ref}: {why}[/yellow]")
+    result = cases.generate(casefolder.open_root(root), case, kind, parse_today(today), out, all_cases=all_cases,
+                            pdf=pdf, progress=console.progress_bar)
+    console.print_generated(result, as_json)
     if result.skipped:
         sys.exit(1)
-
-
-def _generate_all(render, opened, kind, day, out):
-    from rich.progress import Progress
-
-    total = len(opened.case_folders())
-    with Progress(console=err_console, transient=True) as progress:
-        task = progress.add_task("Формирование документов", total=total)
-        result = render.generate_all(opened, kind, day, out, on_progress=lambda ref: progress.advance(task))
-    if not result.written and not result.skipped:
-        err_console.print("документ сейчас не нужен ни одному делу")
-    return result
 
 
 @main.group()
@@ -712,15 +489,9 @@ def templates_list(root) -> None:
 
     Пример: kezdocs templates list
     """
-    from kezdocs.paperwork import render
+    from kezdocs.paperwork.template_sources import list_templates
 
-    table = Table(title="Шаблоны документов")
-    for column in ("Шаблон", "Откуда", "Документы", "Файл"):
-        table.add_column(column, overflow="fold")
-    for source in render.list_templates(casefolder.find_root(root)):
-        table.add_row(source.name, source.origin, ", ".join(source.kinds) or "[yellow]не используется[/yellow]",
-                      str(source.path))
-    console.print(table)
+    console.print_templates(list_templates(casefolder.find_root(root)))
 
 
 @templates.command("copy")
@@ -734,10 +505,10 @@ def templates_copy(name, root) -> None:
 
     Пример: kezdocs templates copy требование
     """
-    from kezdocs.paperwork import render
+    from kezdocs.paperwork.template_sources import copy_template
 
-    written = render.copy_template(casefolder.open_root(root), name)
-    console.print(f"скопирован шаблон: {written} — правьте его в Word; документы теперь заполняются по нему")
+    written = copy_template(casefolder.open_root(root), name)
+    stdout.print(f"скопирован шаблон: {written} — правьте его в Word; документы теперь заполняются по нему")
 
 
 @templates.command("check")
@@ -748,18 +519,10 @@ def templates_check(root) -> None:
 
     Пример: kezdocs templates check
     """
-    from kezdocs.paperwork import render
+    from kezdocs.paperwork.template_check import check_templates
 
-    reports = render.check_templates(casefolder.find_root(root))
-    for r in reports:
-        mark = "[green]✓[/green]" if r.ok else "[red]✗[/red]"
-        console.print(f"{mark} {r.source.name} ({r.source.origin})")
-        if r.unknown:
-            console.print(f"    [red]неизвестные переменные:[/red] {', '.join(r.unknown)}")
-        if r.unused:
-            console.print(f"    [yellow]не использованы данные:[/yellow] {', '.join(r.unused)}")
-        if r.error:
-            console.print(f"    [red]{r.error}[/red]")
+    reports = check_templates(casefolder.find_root(root))
+    console.print_template_checks(reports)
     if not all(r.ok for r in reports):
         sys.exit(1)
 
@@ -772,18 +535,9 @@ def templates_vars(as_json) -> None:
 
     Пример: kezdocs templates vars
     """
-    from kezdocs.paperwork import render
+    from kezdocs.paperwork.template_check import variables
 
-    rows = render.variables()
-    if as_json:
-        print_json([{"variable": v, "description": d, "example": e} for v, d, e in rows])
-        return
-    table = Table(title="Переменные шаблонов ({{ переменная }}; «[]» — список для {% for %})")
-    for column in ("Переменная", "Что это", "Пример"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    console.print_variables(variables(), as_json)
 
 
 @main.command()
@@ -795,11 +549,9 @@ def demo(root, today) -> None:
 
     Пример: kezdocs demo --root casefiles
     """
-    from kezdocs import demo as demo_mod
+    from kezdocs import demo as demo_root
 
     root_path = Path(root or "casefiles")
     day = parse_today(today)
-    demo_mod.build(root_path, day)
-    opened = casefolder.open_root(root_path)
-    records = demo_mod.after_scan(opened, day, console)
-    print_status_table(records)
+    demo_root.build(root_path, day)
+    console.print_status_table(demo_root.after_scan(casefolder.open_root(root_path), day, stdout))

@@ -4,6 +4,9 @@ Dates are set relative to the day the demo is built, so each case is in the
 stage it was written for on that day (an individual, an ИП, a legal entity
 with two addresses, a broken card, …). Sample "scans" are real PDFs. The demo
 rewrites only the folders it owns and never touches anything else in the root.
+
+Over 400 lines because of one table: `_cases`, the demo case cards (some 320 lines of card text); the
+rest (building the root, the documents after the scan) is short.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from kezdocs.folders.cardfile import put_card
 from kezdocs.folders.files import write_bytes_atomic, write_text_atomic
 from kezdocs.paperwork.pdftext import text_pdf
 from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.core.status import CaseStatus
 
 KBK_RENT = "00011105012140000120"  # аренда земли
 KBK_PREMISES = "00011105035140000120"  # аренда помещений
@@ -428,13 +432,13 @@ def build(root: Path, today: date) -> list[Path]:
     return folders
 
 
-def after_scan(root, today: date, console) -> list[dict]:
+def after_scan(root, today: date, console) -> list[CaseStatus]:
     """Generate every document each demo case calls for now, then the dashboard and status files."""
     from kezdocs.paperwork import render
     from kezdocs.service.sync import sync
 
     synced = sync(root, today, due=render.due_kinds)
-    cases = {r["folder"]: r["case"] for r in synced.records}
+    cases = {r.folder: r.case for r in synced.records}
     for folder, path in synced.documents:
         console.print(f"  {cases.get(folder, folder)}: {path.relative_to(root.path)}", markup=False)
     for failure in synced.failed:

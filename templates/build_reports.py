@@ -23,7 +23,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from kezdocs.core.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS, Column
+from kezdocs.core.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS
+from kezdocs.core.tables import Column
 from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.paperwork import registry
 

@@ -38,21 +38,11 @@ def payments(text: str) -> list[str]:
     return re.findall(r"\{дата: 01\.12\.2026, сумма: '?([\d.]+)'?", text)
 
 
-def _ahead_of_the_load() -> None:
-    """Run before the rest of a busy machine (CI runs the suite on 2 cores), so the scheduler does not stretch
-    the writer's compare-and-rename window — microseconds, documented in cardfile — into milliseconds."""
-    try:
-        os.nice(-10)
-    except OSError:
-        pass
-
-
 def _recorder(root: str, tag: int, rounds: int, stop=None) -> None:
     """Record payments «<round>.<tag>» until `rounds` are done (or `stop` is set, when rounds is 0).
 
     Each record's start and end (system-wide monotonic clock) go to `records-<tag>.log`.
     """
-    _ahead_of_the_load()
     opened = open_root(root)
     n = 0
     with open(os.path.join(root, f"records-{tag}.log"), "w") as log:
@@ -101,7 +91,6 @@ def _editor(path: str, how: str, saves: int, log_path: str) -> None:
     Before each save it checks that its previous save is still there (nobody
     overwrote it), and logs each save's window and the payments its text held.
     """
-    _ahead_of_the_load()
     path = Path(path)
     rng = random.Random(how)
     with open(log_path, "w") as log:

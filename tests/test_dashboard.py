@@ -16,6 +16,7 @@ from kezdocs.paperwork import dashboard
 from kezdocs.folders.casefolder import STATUS_FILE, open_root
 from kezdocs.cli import main
 from kezdocs.service.sync import sync
+from kezdocs.core.status import CaseStatus
 from kezdocs.core.workdays import DEFAULT as CALENDAR
 
 TODAY = date(2026, 11, 24)
@@ -35,7 +36,7 @@ def record(**changes):
         documents=[{"path": "договор.pdf", "kind": "contract"}], missing=["копия претензии"], problems=[],
         penalty_warnings=[])
     base.update(changes)
-    return base
+    return CaseStatus.from_json(base)
 
 
 @pytest.fixture()
@@ -145,17 +146,17 @@ def test_page_in_chromium_screenshot_sort_and_filter_by_url(root, tmp_path):
     chromium(tmp_path, "--window-size=1400,1000", f"--screenshot={shot}", page.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
 
-    records = {r["folder"]: r for r in written.records}
+    records = {r.folder: r for r in written.records}
     rows = parse_rows(dump_dom(tmp_path, page.as_uri() + "?sort=debt&dir=desc"))
     assert len(rows) == 11 and not any(r.hidden for r in rows)
-    debts = [float(records[r.folder]["debt"]) for r in rows if records[r.folder]["debt"] is not None]
+    debts = [float(records[r.folder].debt) for r in rows if records[r.folder].debt is not None]
     assert debts == sorted(debts, reverse=True) and debts[0] == 640000.0
     assert rows[-1].folder == "2026-009 Ошибка в карточке"  # no amount: last, whatever the direction
 
     officer = "Шутова Елена Николаевна"
     rows = parse_rows(dump_dom(tmp_path, page.as_uri() + "?officer=" + officer.replace(" ", "%20")))
     shown = {r.folder for r in rows if not r.hidden}
-    assert shown == {f for f, r in records.items() if r["officer"] == officer} and len(shown) == 4
+    assert shown == {f for f, r in records.items() if r.officer == officer} and len(shown) == 4
 
 
 @needs_chromium

@@ -20,7 +20,7 @@ def root(built_demo, tmp_path_factory):
 
 
 def stages_on(root, day):
-    return {r["case"]: (r["stage"], r["deadline"]) for r in scan(open_root(root), day).records}
+    return {r.case: (r.stage, r.deadline.isoformat() if r.deadline else None) for r in scan(open_root(root), day).records}
 
 
 def test_stages_on_the_day_the_demo_was_built(root):
@@ -49,13 +49,13 @@ def test_stages_move_on_with_time(root):
 
 
 def test_money_of_the_demo(root):
-    records = {r["case"]: r for r in scan(open_root(root), BUILT).records}
-    assert records["2026-001"]["debt"] == "10000.00"
-    assert records["2026-003"]["debt"] == "5400.00"
-    assert records["2026-004"]["debt"] == "240000.00"
+    records = {r.case: r for r in scan(open_root(root), BUILT).records}
+    assert str(records["2026-001"].debt) == "10000.00"
+    assert str(records["2026-003"].debt) == "5400.00"
+    assert str(records["2026-004"].debt) == "240000.00"
     # ООО «Ромашка», 0.1 % a day, due 10.10.2026, 5 000 paid 15.10:
     # 15 000 × 0.1 % × 5 days (11.10–15.10) = 75.00; 10 000 × 0.1 % × 40 days (16.10–24.11) = 400.00 → 475.00
-    assert records["2026-001"]["penalty"] == "475.00"
+    assert str(records["2026-001"].penalty) == "475.00"
 
 
 def test_later_stages_of_the_demo(root):

@@ -5,9 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from kezdocs.core import documents
-from kezdocs.core.documents import KINDS, Facts, build, missing, resolve_kind
+from kezdocs.core import kinds, samples, variables
+from kezdocs.core.documents import build
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.facts import Facts
+from kezdocs.core.kinds import KINDS, resolve_kind
+from kezdocs.core.missing import missing
 from kezdocs.core.keyrates import KeyRates
 from kezdocs.core.model import Address, DebtorType, Event, Payment
 from kezdocs.core.penalty import calculate
@@ -18,7 +21,7 @@ NBSP = "\u00a0"
 
 
 def facts(debtor_type=DebtorType.LEGAL, **changes) -> Facts:
-    base = documents.sample_facts(debtor_type)
+    base = samples.sample_facts(debtor_type)
     case_changes = {k: v for k, v in changes.items() if k in ("events", "payments", "fines")}
     debtor_changes = {k: v for k, v in changes.items() if k in ("addresses", "liquidated", "birth_date")}
     case = replace(base.case, **case_changes, debtor=replace(base.case.debtor, **debtor_changes))
@@ -51,7 +54,7 @@ def test_lawsuit_and_court_order_have_a_variant_per_procedural_code():
     assert KINDS["lawsuit"].template_for(DebtorType.PERSON) == "иск_гпк.docx"
     assert KINDS["lawsuit"].template_for(DebtorType.ENTREPRENEUR) == "иск_апк.docx"
     assert KINDS["court-order"].template_for(DebtorType.LEGAL) == "судебный_приказ_апк.docx"
-    assert len(set(documents.template_names())) == 13
+    assert len(set(kinds.template_names())) == 13
 
 
 def test_names_in_the_case_the_sentence_needs_and_organisations_never_declined():
@@ -121,7 +124,7 @@ def test_missing_data_is_named_with_where_to_put_it():
 
 
 def test_withdrawal_once_paid_cites_the_procedural_code_of_the_court():
-    paid = facts(payments=documents.sample_case().payments + (
+    paid = facts(payments=samples.sample_case().payments + (
         Payment(date(2026, 11, 1), Decimal("40000.00")),))
     assert missing(KINDS["withdrawal"], paid) == []
     data = build(KINDS["withdrawal"], paid)[0].context
@@ -161,41 +164,41 @@ def test_write_off_grounds_marked_from_the_card():
 
 
 def test_the_stage_decides_which_cases_need_a_document():
-    case = documents.sample_case()
+    case = samples.sample_case()
 
     class Stage:
         def __init__(self, stage, route=None):
             self.stage, self.route = stage, route
 
-    assert documents.needed(KINDS["claim"], case, Stage("overdue"))
-    assert not documents.needed(KINDS["claim"], case, Stage("claim_sent"))
+    assert kinds.needed(KINDS["claim"], case, Stage("overdue"))
+    assert not kinds.needed(KINDS["claim"], case, Stage("claim_sent"))
     order = route_for(case, Price(Decimal("45000"), Decimal("0"), Decimal("0")))  # АПК РФ ст. 229.2
     assert order.label.startswith("заявление о выдаче судебного приказа в арбитражный суд (АПК РФ ст. 229.2)")
-    assert documents.needed(KINDS["court-order"], case, Stage("decision_taken", order))
-    assert not documents.needed(KINDS["lawsuit"], case, Stage("decision_taken", order))
-    assert documents.needed(KINDS["lawsuit"], case, Stage("court_order_cancelled", order))
-    assert documents.needed(KINDS["bank"], case, Stage("writ_received"))
-    assert not documents.needed(KINDS["bailiffs"], case, Stage("writ_received"))
+    assert kinds.needed(KINDS["court-order"], case, Stage("decision_taken", order))
+    assert not kinds.needed(KINDS["lawsuit"], case, Stage("decision_taken", order))
+    assert kinds.needed(KINDS["lawsuit"], case, Stage("court_order_cancelled", order))
+    assert kinds.needed(KINDS["bank"], case, Stage("writ_received"))
+    assert not kinds.needed(KINDS["bailiffs"], case, Stage("writ_received"))
 
 
 def test_every_variable_is_documented_and_every_documented_variable_exists():
     found = set()
     for debtor_type in DebtorType:
-        sample = documents.sample_facts(debtor_type)
+        sample = samples.sample_facts(debtor_type)
         for kind in KINDS.values():
             for doc in build(kind, sample):
-                found |= set(documents.flatten(doc.context))
-    assert found == set(documents.VARIABLES)
+                found |= set(variables.flatten(doc.context))
+    assert found == set(variables.VARIABLES)
 
 
 def test_no_data_name_hides_a_dictionary_method_in_templates():
     """Jinja reads `x.items` as the dict method before the key: such names would silently break a template."""
-    names = {part.strip("[]") for path in documents.VARIABLES for part in path.split(".")}
+    names = {part.strip("[]") for path in variables.VARIABLES for part in path.split(".")}
     assert not names & set(dir(dict))
 
 
 def test_events_fill_the_court_and_enforcement_data():
-    events = documents.sample_case().events + (Event(date(2026, 11, 1), "info_request_sent"),)
+    events = samples.sample_case().events + (Event(date(2026, 11, 1), "info_request_sent"),)
     data = context("enforcement-query", events=events)
     assert data["enforcement"]["number"] == "12345/26/18045-ИП"
     assert data["writ"]["text"] == ("исполнительный лист ФС № 045678912 (выдан 28.07.2026; дело № А71-1234/2026; "

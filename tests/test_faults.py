@@ -71,7 +71,7 @@ def assert_index_whole(root: Path) -> dict[str, dict]:
         json.loads(path.read_text(encoding="utf-8"))
     records = Index(root).records()
     for name, record in records.items():
-        assert record["folder"] == name and record["fingerprint"] and record["version"] and "stage" in record
+        assert record.folder == name and record.fingerprint and record.version and record.stage
     return records
 
 
@@ -88,7 +88,7 @@ def kill_after(proc: subprocess.Popen, seconds: float) -> None:
 
 def test_killed_indexing_leaves_old_or_new_and_reindex_restores(built_demo, tmp_path):
     root = big_root(built_demo, tmp_path / "дела")
-    expected = {r["folder"]: r for r in scan(open_root(root), TODAY).records}
+    expected = {r.folder: r for r in scan(open_root(root), TODAY).records}
     for attempt, delay in enumerate((0.4, 0.7, 1.0, 1.3, 1.6)):
         shutil.rmtree(root / ".kezdocs", ignore_errors=True) if attempt % 2 else None
         kill_after(start("reindex", "--root", root, "--today", DAY), delay)
@@ -190,7 +190,7 @@ def test_watch_and_cli_writing_together_lose_nothing(demo_copy):
         while True:  # the watcher catches up with every change
             records = assert_index_whole(root)
             opened = open_root(root)
-            fresh = all(records[f.name]["fingerprint"] == opened.load(f).fingerprint for f in opened.case_folders())
+            fresh = all(records[f.name].fingerprint == opened.load(f).fingerprint for f in opened.case_folders())
             if fresh or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
@@ -200,7 +200,7 @@ def test_watch_and_cli_writing_together_lose_nothing(demo_copy):
     for ref in cases:
         folder = open_root(root).find(ref)
         assert f"п/п № {ref}" in (folder.path / CARD_NAME).read_text(encoding="utf-8")  # no lost update
-    final = {r["folder"]: r for r in scan(open_root(root), TODAY).records}
+    final = {r.folder: r for r in scan(open_root(root), TODAY).records}
     assert final == assert_index_whole(root)
 
 

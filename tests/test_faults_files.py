@@ -21,13 +21,14 @@ import docx
 import pytest
 
 from kezdocs.core.card import CARD_NAME
-from kezdocs.folders.casefolder import (STATUS_FILE, fingerprint, list_files, list_folder, name_problem, read_text,
-                                shown_name)
+from kezdocs.folders.casefolder import STATUS_FILE, fingerprint, list_files, list_folder, read_text
+from kezdocs.core.names import name_problem, shown_name
 from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.folders.index import Index
 from kezdocs.folders.intake import PDF_PARSE_LIMIT, TEXT_PREFIX, archive_refusal, read_file
 from kezdocs.paperwork.pdftext import text_pdf
-from kezdocs.service.watcher import LOG_NAME, Watcher
+from kezdocs.service.watch_log import LOG_NAME
+from kezdocs.service.watcher import Watcher
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()
@@ -227,8 +228,8 @@ def test_watch_start_up_and_rescan_list_every_case_despite_bad_files(root, bomb)
         wanted = f"{ROMASHKA}/ещё\\nодин.docx"
         end = time.monotonic() + 30
         while time.monotonic() < end:
-            record = Index(root).records().get(ROMASHKA) or {}
-            if any(f == wanted for f, _ in problems_of(record) if record):
+            record = Index(root).records().get(ROMASHKA)
+            if record and any(p.file == wanted for p in record.problems):
                 break
             time.sleep(0.05)
         else:

@@ -19,14 +19,16 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs.paperwork import render
+from kezdocs.paperwork import render, sandbox, template_check, template_sources
+from kezdocs.paperwork.generated import MANIFEST
 from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, open_root
 from kezdocs.cli import main
 from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.core.errors import KezdocsError
 from kezdocs.folders.files import TEMP_MAX_AGE, TEMP_PREFIX
 from kezdocs.core.settings import SETTINGS_NAME
-from kezdocs.service.watcher import Watcher, watch_settings
+from kezdocs.service.watch_settings import watch_settings
+from kezdocs.service.watcher import Watcher
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()
@@ -57,7 +59,7 @@ def user_template(root: Path, name: str, *lines: str) -> Path:
     doc = Document()
     for line in lines:
         doc.add_paragraph(line)
-    folder = root / render.USER_TEMPLATES
+    folder = root / template_sources.USER_TEMPLATES
     folder.mkdir(exist_ok=True)
     doc.save(folder / name)
     return folder / name
@@ -78,8 +80,8 @@ def test_a_template_with_nested_loops_is_stopped_at_the_time_limit_and_refused_a
     with pytest.raises(KezdocsError) as refused:
         render.generate(root, root.find("2026-001"), "claim", TODAY)
     took = time.monotonic() - started
-    assert took < render.TEMPLATE_SECONDS + 5
-    assert f"«требование.docx» (шаблоны/): заполнение не закончилось за {render.TEMPLATE_SECONDS} с" in str(refused.value)
+    assert took < sandbox.TEMPLATE_SECONDS + 5
+    assert f"«требование.docx» (шаблоны/): заполнение не закончилось за {sandbox.TEMPLATE_SECONDS} с" in str(refused.value)
     assert generated(demo_copy, ROMASHKA) == []
     again = time.monotonic()
     with pytest.raises(KezdocsError, match="не закончилось"):  # the same file again: no second wait
@@ -114,8 +116,8 @@ def test_a_template_that_allocates_by_a_filter_stops_at_the_memory_limit(demo_co
     user_template(demo_copy, "требование.docx", "{{ 'x' | center(900000000) }}")
     code, output, peak_mb = run_measured("generate", "--root", demo_copy, "--today", DAY, "2026-001", "claim")
     assert code == 2
-    assert f"заполнение потребовало больше {render.TEMPLATE_MEMORY >> 20} МБ памяти и прервано" in output
-    assert peak_mb < (render.TEMPLATE_MEMORY >> 20) + 100
+    assert f"заполнение потребовало больше {sandbox.TEMPLATE_MEMORY >> 20} МБ памяти и прервано" in output
+    assert peak_mb < (sandbox.TEMPLATE_MEMORY >> 20) + 100
 
 
 @pytest.mark.parametrize("statement, named", [("{% include 'шапка.docx' %}", "шапка.docx"),
@@ -129,7 +131,7 @@ def test_include_import_and_extends_get_a_message_naming_the_template(demo_copy,
     message = str(refused.value)
     assert message.startswith("шаблон «требование.docx» (шаблоны/): подключение другого шаблона")
     assert f"(«{named}»)" in message and "не поддерживается" in message
-    report = {r.source.name: r for r in render.check_templates(root)}["требование.docx"]
+    report = {r.source.name: r for r in template_check.check_templates(root)}["требование.docx"]
     assert not report.ok and "подключение другого шаблона" in report.error
 
 
@@ -240,6 +242,7 @@ def hook(frame, event, arg):
         path = str(frame.f_locals.get("path"))
         if event == "return" and path.endswith(".docx") and sys.argv[3] == "after-docx":
             os.kill(os.getpid(), signal.SIGKILL)  # the first document is in place, the manifest not settled
+    if frame.f_code is files._put.__code__:  # write_bytes_atomic puts the written temporary file in place here
         if event == "c_call" and arg is os.replace and sys.argv[3] == "before-replace":
             os.kill(os.getpid(), signal.SIGKILL)  # the temporary file is written, not yet renamed
 
@@ -278,7 +281,7 @@ def test_a_generate_killed_between_the_document_and_the_manifest_leaves_no_false
 def test_a_document_of_the_same_content_without_a_manifest_entry_is_recognised_as_own(demo_copy):
     root = open_root(demo_copy)
     first = render.generate(root, root.find("2026-001"), "claim", TODAY)
-    (demo_copy / ROMASHKA / GENERATED_DIR / render.MANIFEST).unlink()  # as an older kezdocs killed before it
+    (demo_copy / ROMASHKA / GENERATED_DIR / MANIFEST).unlink()  # as an older kezdocs killed before it
     assert render.generate(root, root.find("2026-001"), "claim", TODAY) == first
     assert generated(demo_copy, ROMASHKA) == sorted(p.name for p in first)
     edit_card(demo_copy, ROMASHKA, 'сумма: "5 000,00"', 'сумма: "6 000,00"')

@@ -24,7 +24,7 @@ from test_package import TODAY, make_root  # a lawsuit case with every document 
 from conftest import fill
 from kezdocs.paperwork import package
 
-from kezdocs.paperwork import render
+from kezdocs.paperwork import libreoffice, package_files
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.paperwork.pdftext import text_pdf
@@ -32,7 +32,7 @@ from kezdocs.paperwork.pdftext import text_pdf
 DAY = TODAY.isoformat()
 REF = "2024-017"
 PACKAGE = f"Пакет {DAY}"
-needs_libreoffice = pytest.mark.skipif(render.soffice() is None, reason="LibreOffice (soffice) не установлен")
+needs_libreoffice = pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен")
 
 
 def kezdocs(*args, env=None, timeout=180) -> subprocess.CompletedProcess:
@@ -269,14 +269,14 @@ def test_a_file_being_copied_and_a_tiff_are_named_and_left_out(tmp_path):
 def test_check_pdf_refuses_what_cannot_be_merged(tmp_path):
     whole = tmp_path / "целый.pdf"
     whole.write_bytes(text_pdf([["страница 1"], ["страница 2"]]))
-    assert package.check_pdf(whole) == (2, None)
+    assert package_files.check_pdf(whole) == (2, None)
     cut = tmp_path / "обрезан.pdf"
     cut.write_bytes(whole.read_bytes()[:-200])
-    assert "обрывается" in package.check_pdf(cut)[1]
+    assert "обрывается" in package_files.check_pdf(cut)[1]
     junk = tmp_path / "мусор.pdf"
     junk.write_bytes(b"%PDF-1.4\n" + os.urandom(3000) + b"\n%%EOF\n")
-    assert package.check_pdf(junk)[0] is None and "повреждён" in package.check_pdf(junk)[1]
+    assert package_files.check_pdf(junk)[0] is None and "повреждён" in package_files.check_pdf(junk)[1]
     png = tmp_path / "скан.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
-    assert package._image_pdf(png, tmp_path / "скан.pdf") == (None, "изображение не читается — файл повреждён "
+    assert package_files._image_pdf(png, tmp_path / "скан.pdf") == (None, "изображение не читается — файл повреждён "
                                                                     "или ещё копируется")

@@ -24,7 +24,8 @@ from kezdocs.core.card import CARD_NAME, parse_card
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn
-from kezdocs.paperwork.registry import FIELDS, build_template, import_registry
+from kezdocs.paperwork.registry import FIELDS, build_template
+from kezdocs.paperwork.registry_import import import_registry
 from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = "2026-001 ООО Ромашка"

@@ -8,6 +8,7 @@ import time
 from datetime import date
 
 from kezdocs.folders.casefolder import open_root
+from kezdocs.core.status import CaseStatus
 from kezdocs.folders.index import Index
 from kezdocs.folders.scan import scan
 
@@ -15,12 +16,13 @@ TODAY = date(2026, 11, 24)
 
 WRITER = """
 import sys
+from kezdocs.core.status import CaseStatus
 from kezdocs.folders.index import Index
 index = Index(sys.argv[1])
 tag, count = sys.argv[2], int(sys.argv[3])
 for i in range(count):
     with index.writing() as records:
-        records[f"{tag}-{i}"] = {"folder": f"{tag}-{i}", "payload": "ж" * 2000}
+        records[f"{tag}-{i}"] = CaseStatus(f"{tag}-{i}", f"{tag}-{i}", next_action="ж" * 2000)
 """
 
 
@@ -39,7 +41,7 @@ def test_two_processes_writing_lose_nothing(tmp_path):
 
 def test_killed_writer_leaves_a_whole_index(tmp_path):
     with Index(tmp_path).writing() as records:
-        records["base"] = {"folder": "base", "payload": "x"}
+        records["base"] = CaseStatus("base", "base", next_action="x")
     for attempt in range(5):
         writer = run_writer(tmp_path, f"k{attempt}", 100_000)
         time.sleep(0.3 + 0.1 * attempt)
@@ -89,17 +91,17 @@ def test_unchanged_case_is_not_parsed_again(demo_copy):
     text = card.read_text(encoding="utf-8").replace("8 400,00", "9 400,00")
     card.write_text(text, encoding="utf-8")
     os.utime(card, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    records = {r["folder"]: r for r in scan(open_root(demo_copy), TODAY).records}
-    assert records["2026-002 ИП Петров"]["debt"] == "8400.00"
+    records = {r.folder: r for r in scan(open_root(demo_copy), TODAY).records}
+    assert str(records["2026-002 ИП Петров"].debt) == "8400.00"
     # A real edit (new mtime) is seen.
     os.utime(card, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    records = {r["folder"]: r for r in scan(open_root(demo_copy), TODAY).records}
-    assert records["2026-002 ИП Петров"]["debt"] == "9400.00"
+    records = {r.folder: r for r in scan(open_root(demo_copy), TODAY).records}
+    assert str(records["2026-002 ИП Петров"].debt) == "9400.00"
 
 
 def test_vanished_case_leaves_the_index(demo_copy):
     scan(open_root(demo_copy), TODAY)
     (demo_copy / "2026-007 Кузьмин Олег" / "дело.yaml").unlink()
     records = scan(open_root(demo_copy), TODAY).records
-    assert "2026-007 Кузьмин Олег" not in {r["folder"] for r in records}
+    assert "2026-007 Кузьмин Олег" not in {r.folder for r in records}
     assert len(Index(demo_copy).records()) == 10

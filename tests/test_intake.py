@@ -7,9 +7,9 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from kezdocs.folders import intake
 from kezdocs.folders.casefolder import list_files
-from kezdocs.folders.intake import DEFAULT_RULES, classify_folder, document, rules_from_settings
+from kezdocs.core.classification import DEFAULT_RULES, document, rules_from_settings, tracking_numbers
+from kezdocs.folders.intake import classify_folder
 from kezdocs.paperwork.pdftext import text_pdf
 from kezdocs.core.settings import parse_settings
 
@@ -92,7 +92,7 @@ def test_date_and_tracking_number_from_the_name():
 
 def test_tracking_numbers_in_text_grouped_or_not():
     text = "ШПИ 427550 12 34567 8; второе 42755012345685; счёт 40702810468000001234; ИНН 1831000001"
-    assert intake.tracking_numbers(text) == ("42755012345678", "42755012345685")
+    assert tracking_numbers(text) == ("42755012345678", "42755012345685")
 
 
 def test_user_rules_come_first_and_bad_ones_are_problems():

@@ -14,7 +14,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.paperwork import package
 
-from kezdocs.paperwork import render
+from kezdocs.paperwork import libreoffice, render
 from kezdocs.cases import settings_template
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
@@ -25,7 +25,7 @@ TODAY = date(2024, 9, 16)
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
 SHPI_1, SHPI_2 = "42755012345678", "42755012345685"
-needs_libreoffice = pytest.mark.skipif(render.soffice() is None, reason="LibreOffice (soffice) не установлен")
+needs_libreoffice = pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен")
 
 CARD = f"""номер: 2024-017
 администратор: Управление территориального развития
@@ -92,7 +92,7 @@ def outline_titles(reader):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if render.soffice() is None:
+    if libreoffice.soffice() is None:
         pytest.skip("LibreOffice (soffice) не установлен: пакет без него проверяет test_without_libreoffice")
     root, folder = make_root(tmp_path_factory.mktemp("package"))
     before = snapshot(folder)

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs.core import documents
+from kezdocs.core.kinds import KINDS
 
 from kezdocs.paperwork import package
 
@@ -195,7 +195,7 @@ def root(tmp_path_factory):
 def records(root):
     """The status records by the card's intended stage (the folder name)."""
     result = scan(root, TODAY)
-    return {record["folder"].split(" ", 1)[1].replace(" ", "/"): record for record in result.records}
+    return {record.folder.split(" ", 1)[1].replace(" ", "/"): record for record in result.records}
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +203,7 @@ def generated(root, tmp_path_factory):
     """`generate --all` for every kind: the case numbers each kind was selected for (written or refused)."""
     out = tmp_path_factory.mktemp("out")
     chosen: dict[str, set[str]] = {}
-    for code in documents.KINDS:
+    for code in KINDS:
         batch = render.generate_all(root, code, TODAY, out=out / code, processes=1)
         for ref in [ref for ref, _ in batch.written] + [ref for ref, _ in batch.skipped]:
             chosen.setdefault(ref, set()).add(code)
@@ -213,7 +213,7 @@ def generated(root, tmp_path_factory):
 # --- the table is well-formed ----------------------------------------------------------------------
 
 def test_the_table_names_only_known_stages_steps_events_and_documents():
-    kinds = set(documents.KINDS) | {stages.COURT, stages.WRIT}
+    kinds = set(KINDS) | {stages.COURT, stages.WRIT}
     for code, stage in stages.STAGES.items():
         assert set(stage.documents) <= kinds, code
         assert stage.checklist in {None, stages.COURT, stages.WRIT, *requirements.STEPS}, code
@@ -226,8 +226,8 @@ def test_every_stage_of_the_table_has_a_case(records):
     assert {name.split("/")[0] for name in CASES} == set(stages.STAGES)
     for name, record in records.items():
         if name in CASES:
-            assert record["stage"] == name.split("/")[0], (name, record["problems"])
-            assert record["problems"] == [], name
+            assert record.stage == name.split("/")[0], (name, record.problems)
+            assert list(record.problems) == [], name
 
 
 # --- status, check, generate and the watcher agree, stage by stage ---------------------------------
@@ -235,26 +235,26 @@ def test_every_stage_of_the_table_has_a_case(records):
 @pytest.mark.parametrize("name", list(CASES))
 def test_status_check_generate_and_watcher_agree_with_the_table(root, records, generated, name):
     record = records[name]
-    stage = stages.STAGES[record["stage"]]
-    result = package.check(root, record["case"], TODAY)
+    stage = stages.STAGES[record.stage]
+    result = package.check(root, record.case, TODAY)
     route = result.assessment.route
     proceeding = route.proceeding if route else None
     accounts = bool(result.folder.case.debtor.bank_accounts)
-    expected = stages.stage_documents(record["stage"], proceeding, accounts)
-    step = stages.stage_checklist(record["stage"], proceeding, accounts)
+    expected = stages.stage_documents(record.stage, proceeding, accounts)
+    step = stages.stage_checklist(record.stage, proceeding, accounts)
 
     # status: the route it shows is the check's, in words and in fields
-    assert record["route"] == (route.label if route else None)
-    assert record["route_detail"] == (route.as_json() if route else None)
-    assert record["accounts_known"] is accounts
+    assert record.route == (route.label if route else None)
+    assert (record.route_detail.to_json() if record.route_detail else None) == (route.as_json() if route else None)
+    assert record.accounts_known is accounts
     # check: the table's checklist step, and the same missing papers as the status
     assert (result.checklist.step if result.checklist else None) == step
-    assert record["missing"] == (result.checklist.missing if result.checklist else [])
+    assert list(record.missing) == (result.checklist.missing if result.checklist else [])
     # generate --all and the watcher: the table's documents
     assert render.due_kinds(record) == list(expected)
-    assert generated.get(record["case"], set()) == set(expected)
-    assert due_documents(record, None, tuple(documents.KINDS)) == list(expected)
-    assert due_documents(record, record, tuple(documents.KINDS)) == []  # once per stage
+    assert generated.get(record.case, set()) == set(expected)
+    assert due_documents(record, None, tuple(KINDS)) == list(expected)
+    assert due_documents(record, record, tuple(KINDS)) == []  # once per stage
     # the table's placeholders resolved as the route and the accounts say
     if stages.COURT in stage.documents:
         assert proceeding in expected
@@ -274,10 +274,9 @@ def test_status_check_generate_and_watcher_agree_with_the_table(root, records, g
 ])
 def test_the_variants_resolve_as_the_law_says(records, name, stage, documents_due, step):
     record = records[name]
-    assert record["stage"] == stage
+    assert record.stage == stage
     assert tuple(render.due_kinds(record)) == documents_due
-    detail = record["route_detail"] or {}
-    assert stages.stage_checklist(stage, detail.get("proceeding"), record["accounts_known"]) == step
+    assert stages.stage_checklist(stage, record.proceeding, record.accounts_known) == step
 
 
 # --- the route ----------------------------------------------------------------------------------------
@@ -340,18 +339,18 @@ def text_of(path: Path) -> str:
 
 def test_the_lawsuit_is_addressed_to_the_court_status_shows(root, records):
     record = records["citizen_51024"]
-    assert record["stage"] == "decision_taken" and record["penalty"] == "3024.00"
+    assert record.stage == "decision_taken" and str(record.penalty) == "3024.00"
     # 48 000 + 3 024 = 51 024 > 50 000: the district court (ГПК РФ ст. 91 ч. 1 п. 1, ст. 23 ч. 1 п. 5, ст. 24)
-    assert record["route_detail"]["court"] == DISTRICT
-    assert record["route"].startswith("исковое заявление в районный суд (ГПК РФ ст. 24): цена иска 51 024,00 руб.")
-    assert record["next_action"] == "подготовить и подать исковое заявление в районный суд (п. 5.2, 6.3)"
+    assert record.route_detail.court == DISTRICT
+    assert record.route.startswith("исковое заявление в районный суд (ГПК РФ ст. 24): цена иска 51 024,00 руб.")
+    assert record.next_action == "подготовить и подать исковое заявление в районный суд (п. 5.2, 6.3)"
     assert render.due_kinds(record) == ["calculation", "lawsuit"]
-    [path] = render.generate(root, root.find(record["case"]), "lawsuit", TODAY)
+    [path] = render.generate(root, root.find(record.case), "lawsuit", TODAY)
     text = text_of(path)
-    shown = COURT_NAMES[record["route_detail"]["court"]]
+    shown = COURT_NAMES[record.route_detail.court]
     assert f"В {shown}" in text
     assert [name for key, name in COURT_NAMES.items() if name in text] == [shown]
     assert "51 024,00" in text
-    assert package.check(root, record["case"], TODAY).checklist.step == "lawsuit"
-    [memo] = render.generate(root, root.find(record["case"]), "memo", TODAY)  # the memo recommends the same route
-    assert f"Рекомендуемый порядок: {record['route']}" in text_of(memo)
+    assert package.check(root, record.case, TODAY).checklist.step == "lawsuit"
+    [memo] = render.generate(root, root.find(record.case), "memo", TODAY)  # the memo recommends the same route
+    assert f"Рекомендуемый порядок: {record.route}" in text_of(memo)

@@ -12,7 +12,10 @@ from kezdocs.core.card import parse_card
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn, ogrn, person_inn
-from kezdocs.paperwork.registry import FIELDS, SHEET, export, import_registry, parse_rows, read_file
+from kezdocs.paperwork.registry import FIELDS, SHEET
+from kezdocs.paperwork.registry_export import export
+from kezdocs.paperwork.registry_import import import_registry
+from kezdocs.paperwork.registry_read import parse_rows, read_file
 from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = company_inn("183100001")

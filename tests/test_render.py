@@ -23,17 +23,18 @@ from docx.oxml.ns import qn
 from PIL import Image
 from stdnum.ru import inn as stdnum_inn
 
-from kezdocs.core import documents
+from kezdocs.core import documents, kinds
 
 from kezdocs.core import payqr
 
-from kezdocs.paperwork import render
+from kezdocs.paperwork import generated, libreoffice, render, template_check, template_sources
 from kezdocs.folders.casefolder import GENERATED_DIR, open_root
 from kezdocs.cli import main
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.status import CaseStatus
 
 TODAY = date(2026, 11, 24)
-KINDS = list(documents.KINDS)
+KINDS = list(kinds.KINDS)
 LEGAL_NAME = "ООО «Ромашка & Сыновья» <1>"
 
 SETTINGS = """
@@ -343,7 +344,7 @@ def user_template(root, name: str, *lines: str) -> Path:
     doc = Document()
     for line in lines:
         doc.add_paragraph(line)
-    folder = root.path / render.USER_TEMPLATES
+    folder = root.path / template_sources.USER_TEMPLATES
     folder.mkdir(exist_ok=True)
     doc.save(folder / name)
     return folder / name
@@ -361,7 +362,7 @@ def test_a_variable_the_document_lacks_is_refused_naming_template_and_variable(r
 
 def test_a_root_template_overrides_the_default(root):
     user_template(root, "расчет.docx", "Наш расчёт по делу {{ case.number }}: {{ sums.total }} руб., {{ debtor.genitive }}")
-    sources = {s.name: s for s in render.list_templates(root)}
+    sources = {s.name: s for s in template_sources.list_templates(root)}
     assert sources["расчет.docx"].origin == "шаблоны/" and sources["требование.docx"].origin == "по умолчанию"
     path = render.generate(root, root.find("2026-102"), "calculation", TODAY)[0]
     assert text_of(path).startswith("Наш расчёт по делу 2026-102: ")
@@ -369,13 +370,13 @@ def test_a_root_template_overrides_the_default(root):
 
 
 def test_templates_check_reports_unknown_variables_and_unused_data(root):
-    assert all(r.ok and not r.unknown for r in render.check_templates(None))
+    assert all(r.ok and not r.unknown for r in template_check.check_templates(None))
     user_template(root, "служебная_записка.docx", "{{ head.position_dative }} {{ colour }} {{ debtor.name }}")
-    report = {r.source.name: r for r in render.check_templates(root)}["служебная_записка.docx"]
+    report = {r.source.name: r for r in template_check.check_templates(root)}["служебная_записка.docx"]
     assert report.unknown == ("colour",) and not report.ok
     assert "sums" in report.unused and "head" not in report.unused
     user_template(root, "лишний.docx", "x")
-    assert "ни один вид документа" in {r.source.name: r for r in render.check_templates(root)}["лишний.docx"].error
+    assert "ни один вид документа" in {r.source.name: r for r in template_check.check_templates(root)}["лишний.docx"].error
 
 
 def test_an_edited_document_is_kept_and_the_new_one_gets_a_version(root):
@@ -421,20 +422,25 @@ def test_generate_all_writes_what_each_stage_needs_and_reports_what_is_missing(r
 
 
 def test_file_names_are_safe_on_windows():
-    kind = documents.KINDS["claim"]
-    assert render.file_name(kind, "2024/017", TODAY, "по ЕГРЮЛ") == "2026-11-24 Требование (претензия) 2024-017 (по ЕГРЮЛ).docx"
-    assert render.file_name(kind, 'a:b*"c"', TODAY) == "2026-11-24 Требование (претензия) a-b--c-.docx"
+    kind = kinds.KINDS["claim"]
+    assert generated.file_name(kind, "2024/017", TODAY, "по ЕГРЮЛ") == "2026-11-24 Требование (претензия) 2024-017 (по ЕГРЮЛ).docx"
+    assert generated.file_name(kind, 'a:b*"c"', TODAY) == "2026-11-24 Требование (претензия) a-b--c-.docx"
 
 
 def test_a_case_folder_may_be_given_by_its_path_and_the_watcher_asks_which_kinds_are_due(root):
     paths = render.generate(root, root.path / "2026-102 person", "служебная", TODAY)
     assert [p.name for p in paths] == ["2026-11-24 Служебная записка 2026-102.docx"]
-    assert render.due_kinds({"stage": "overdue"}) == ["claim", "calculation", "post-inventory"]
+    assert render.due_kinds(status(stage="overdue")) == ["claim", "calculation", "post-inventory"]
     writ = {"stage": "writ_received", "accounts_known": True}  # read from the record's fields, never from its text
-    assert render.due_kinds(writ) == ["bank"]
-    assert render.due_kinds({**writ, "accounts_known": False}) == ["bailiffs"]
-    assert render.due_kinds({"stage": "decision_taken", "route_detail": {"proceeding": "court-order"}}) == \
+    assert render.due_kinds(status(**writ)) == ["bank"]
+    assert render.due_kinds(status(**{**writ, "accounts_known": False})) == ["bailiffs"]
+    assert render.due_kinds(status(stage="decision_taken", route_detail={"proceeding": "court-order"})) == \
         ["calculation", "court-order"]
+
+
+def status(**fields) -> CaseStatus:
+    """A case's status with only the fields a test sets (the rest as for a case not yet processed)."""
+    return CaseStatus.from_json({"folder": "2026-102 person", **fields})
 
 
 def test_cli_generate_and_templates(root):
@@ -451,13 +457,13 @@ def test_cli_generate_and_templates(root):
 
 # --- PDF -----------------------------------------------------------------------------------------
 
-@pytest.mark.skipif(render.soffice() is None, reason="LibreOffice (soffice) не установлен: PDF не проверяются")
+@pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен: PDF не проверяются")
 def test_one_document_of_each_kind_converts_to_pdf_in_one_call(rendered, tmp_path):
     from pypdf import PdfReader
 
     _, out = rendered
     chosen = {code: out["person" if code in ("lawsuit", "court-order") else "legal", code][0] for code in KINDS}
-    pdfs = render.convert_to_pdf(chosen.values(), tmp_path)
+    pdfs = libreoffice.convert_to_pdf(chosen.values(), tmp_path)
     assert [p.stem for p in pdfs] == [p.stem for p in chosen.values()]
     texts = {code: " ".join(page.extract_text() for page in PdfReader(pdf).pages) for code, pdf in zip(chosen, pdfs)}
     squeeze = {code: " ".join(text.replace("\u00a0", " ").split()) for code, text in texts.items()}
@@ -473,4 +479,4 @@ def test_pdf_without_libreoffice_says_so_in_russian(tmp_path, monkeypatch):
     source = tmp_path / "a.docx"
     source.write_bytes(b"x")
     with pytest.raises(KezdocsError, match="LibreOffice.*не установлен"):
-        render.convert_to_pdf([source])
+        libreoffice.convert_to_pdf([source])

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kezdocs.core import penalty
 
-from kezdocs.core import reports
+from kezdocs.core import reports, tables
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.demo import company_inn, ogrnip, person_inn
@@ -264,7 +264,7 @@ def test_docx_report_has_the_rows_and_escapes(root):
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "ООО «Ромашка»" in xml and "60 000,00" in xml and "126 000,50" in xml and "1,40" in xml
     assert "{{" not in xml and "{%" not in xml
-    tricky = reports.Report(**{**report.__dict__, "organisation": "Отдел <культуры> & спорта"})
+    tricky = tables.Report(**{**report.__dict__, "organisation": "Отдел <культуры> & спорта"})
     xml = zipfile.ZipFile(io.BytesIO(docx_bytes(tricky))).read("word/document.xml").decode()
     assert "Отдел &lt;культуры&gt; &amp; спорта" in xml
 

@@ -7,7 +7,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.core import requirements
 from kezdocs.core.card import parse_card
-from kezdocs.folders.intake import DEFAULT_RULES, document
+from kezdocs.core.classification import DEFAULT_RULES, document
 from kezdocs.core.requirements import checklist, next_step
 from kezdocs.core.route import Price, route_for
 

@@ -335,3 +335,35 @@ def test_agenda_command_reads_the_root(tmp_path):
     ]
     text = CliRunner().invoke(main, args).stdout
     assert "Сидоров Илья" in text and "10.04.2024 просрочено" in text
+
+
+# --- projected terms (issue 14, item 16): what follows if nothing is paid, so officers can plan ahead ---------
+
+def test_while_the_voluntary_term_runs_the_memo_and_court_dates_are_projected():
+    a = assess(make_case([(D(2024, 4, 15), "claim_sent")]), D(2024, 4, 20), DEFAULT)
+    assert [(d.step, d.due, d.state) for d in a.deadlines] == [
+        ("claim", D(2024, 4, 15), "met"), ("voluntary", D(2024, 5, 15), "pending")]
+    assert a.deadline == D(2024, 5, 15)
+    # 6.1: the memo within 5 working days after the voluntary period (15.05.2024) — 22.05.2024;
+    # 6.3: the court within 10 working days of a decision taken that day — 05.06.2024 (the same dates the
+    # walk above reaches when nothing is paid).
+    assert [(d.step, d.due, d.state, d.clause) for d in a.projected] == [
+        ("memo", D(2024, 5, 22), "projected", "6.1"), ("lawsuit", D(2024, 6, 5), "projected", "5.2, 6.3")]
+
+
+def test_before_the_claim_the_whole_chain_is_projected_and_a_closed_case_projects_nothing():
+    a = assess(make_case(), D(2024, 3, 20), DEFAULT)
+    assert [(d.step, d.due) for d in a.projected] == [
+        ("voluntary", D(2024, 5, 15)), ("memo", D(2024, 5, 22)), ("lawsuit", D(2024, 6, 5))]
+    paid = assess(make_case(payments=[Payment(D(2024, 3, 20), R("45000"))]), D(2024, 3, 25), DEFAULT)
+    assert paid.projected == ()
+
+
+def test_status_json_lists_projected_terms_after_the_running_ones(tmp_path):
+    (tmp_path / "дело 1").mkdir()
+    (tmp_path / "дело 1" / "дело.yaml").write_text(example_card(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["status", "--root", str(tmp_path), "--today", "2024-03-20", "--json"])
+    deadlines = json.loads(result.stdout)[0]["deadlines"]
+    states = [d["state"] for d in deadlines]
+    assert "projected" in states and states.index("projected") > 0
+    assert all(s == "projected" for s in states[states.index("projected"):])

@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs.paperwork import render
+from kezdocs.core.errors import KezdocsError
+from kezdocs.paperwork import template_sources
 from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 
@@ -30,15 +31,15 @@ def test_copy_puts_the_default_template_into_the_roots_folder_and_list_shows_it_
     result = _run("copy", "требование", "--root", str(root))
     assert result.exit_code == 0, result.output
     copied = root / "шаблоны" / "требование.docx"
-    assert copied.read_bytes() == (render.default_templates_dir() / "требование.docx").read_bytes()
+    assert copied.read_bytes() == (template_sources.default_templates_dir() / "требование.docx").read_bytes()
     text = "\n".join(p.text for p in Document(str(copied)).paragraphs)
     assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in text and "{{ org.name }}" in text
     assert [p.name for p in (root / "шаблоны").iterdir()] == ["требование.docx"]  # no temporary file left
 
-    sources = {s.name: s for s in render.list_templates(open_root(root))}
+    sources = {s.name: s for s in template_sources.list_templates(open_root(root))}
     assert sources["требование.docx"].origin == "шаблоны/"
     assert sources["требование.docx"].path == copied
-    assert sources["расчет.docx"].origin == render.DEFAULT_ORIGIN
+    assert sources["расчет.docx"].origin == template_sources.DEFAULT_ORIGIN
     listed = _run("list", "--root", str(root))
     assert listed.exit_code == 0, listed.output
     claim_row = next(line for line in listed.output.splitlines() if "требование.docx" in line)
@@ -48,7 +49,7 @@ def test_copy_puts_the_default_template_into_the_roots_folder_and_list_shows_it_
 def test_the_name_may_carry_the_suffix_in_any_case(root):
     result = _run("copy", "Иск_ГПК.DOCX", "--root", str(root))
     assert result.exit_code == 0, result.output
-    assert (root / "шаблоны" / "иск_гпк.docx").read_bytes() == (render.default_templates_dir() / "иск_гпк.docx").read_bytes()
+    assert (root / "шаблоны" / "иск_гпк.docx").read_bytes() == (template_sources.default_templates_dir() / "иск_гпк.docx").read_bytes()
 
 
 def test_an_existing_root_template_is_never_overwritten(root):
@@ -76,8 +77,8 @@ def test_an_unknown_name_is_refused_listing_the_names_with_a_suggestion(root):
 
 
 def test_a_name_like_nothing_gets_the_list_without_a_guess(root):
-    with pytest.raises(render.KezdocsError) as refused:
-        render.copy_template(open_root(root), "xyz")
+    with pytest.raises(KezdocsError) as refused:
+        template_sources.copy_template(open_root(root), "xyz")
     assert "может быть" not in str(refused.value)
     assert "иск_апк.docx" in str(refused.value)
 

@@ -21,9 +21,13 @@ from kezdocs.core import plaintext
 from kezdocs.folders.casefolder import STATUS_FILE, fingerprint, list_files, open_root
 from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.status import CaseStatus
 from kezdocs.folders.index import Index
 from kezdocs.paperwork.pdftext import text_pdf
-from kezdocs.service.watcher import LOG_NAME, Target, WatchSettings, Watcher, parse_watch_settings, target_of
+from kezdocs.service.watch_events import Target, target_of
+from kezdocs.service.watch_log import LOG_NAME
+from kezdocs.service.watch_settings import WatchSettings, parse_watch_settings
+from kezdocs.service.watcher import Watcher
 
 TODAY = date(2026, 11, 24)
 DELAY = 0.3
@@ -59,14 +63,14 @@ def rescans(root, case: str) -> list[str]:
     return [line for line in log(root) if f"дело «{case}»: пересчитано" in line]
 
 
-def record(root, folder: str) -> dict | None:
+def record(root, folder: str) -> CaseStatus | None:
     return Index(root).records().get(folder)
 
 
 def indexed_as_on_disk(root, folder: str) -> bool:
     """The index holds the folder as it is now (its fingerprint matches the files)."""
     r = record(root, folder)
-    return r is not None and r["fingerprint"] == fingerprint(list_files(root / folder))
+    return r is not None and r.fingerprint == fingerprint(list_files(root / folder))
 
 
 def status(root, folder: str) -> str:
@@ -162,7 +166,7 @@ def test_card_saved_by_rename_is_picked_up(root):
         tmp = root / PETROV / "~WRL0001.tmp"  # how Word saves: a temporary file renamed over the original
         tmp.write_text(card_with_claim(root, PETROV), encoding="utf-8")
         os.replace(tmp, root / PETROV / "дело.yaml")
-        wait_for(lambda: (record(root, PETROV) or {}).get("stage") == "claim_sent", what="the new stage")
+        wait_for(lambda: getattr(record(root, PETROV), "stage", None) == "claim_sent", what="the new stage")
         wait_for(lambda: "претензия направлена" in status(root, PETROV), what="the new status")
         assert "дело.yaml" in rescans(root, "2026-002")[-1]
 
@@ -172,7 +176,7 @@ def test_broken_card_and_bad_files_do_not_stop_the_service(root):
     with watcher(root):
         (root / PETROV / "дело.yaml").write_text("номер: [2026-002\nдолжник: {", encoding="utf-8")
         (root / PETROV / "скан.pdf").write_bytes(b"%PDF-1.4 this is not a pdf")
-        wait_for(lambda: (record(root, PETROV) or {}).get("stage") == "card_error", what="the broken card")
+        wait_for(lambda: getattr(record(root, PETROV), "stage", None) == "card_error", what="the broken card")
         wait_for(lambda: "ошибка синтаксиса YAML" in status(root, PETROV), what="the problem in СТАТУС.txt")
         shutil.rmtree(root / ROMASHKA)  # a folder vanishes
         wait_for(lambda: record(root, ROMASHKA) is None, what="the vanished case gone from the index")
@@ -181,7 +185,7 @@ def test_broken_card_and_bad_files_do_not_stop_the_service(root):
         assert not (root / ROMASHKA).exists()  # its status was not written back into a ghost folder
         # and the service still works
         (root / PETROV / "дело.yaml").write_text(good_card, encoding="utf-8")
-        wait_for(lambda: (record(root, PETROV) or {}).get("stage") not in (None, "card_error"), what="a fixed card")
+        wait_for(lambda: getattr(record(root, PETROV), "stage", None) not in (None, "card_error"), what="a fixed card")
     assert any("папка «2026-001 ООО Ромашка» удалена" in line for line in log(root))
 
 
@@ -232,7 +236,7 @@ def test_documents_whose_moment_has_come_are_generated_once(root):
         card.write_text(re.sub(r"срок_уплаты: [\d.]+", "срок_уплаты: 02.11.2026", card.read_text(encoding="utf-8")),
                         encoding="utf-8")
         wait_for(lambda: generated(root, snow), what="the claim of the newly overdue case")
-        wait_for(lambda: any(g["path"].startswith("Сформировано/") for g in record(root, snow)["documents"]),
+        wait_for(lambda: any(g.path.startswith("Сформировано/") for g in record(root, snow).documents),
                  what="the claim in the index")
         # A new file in a case that stays at its stage makes no new document.
         shutil.copy(root / ROMASHKA / "Договор аренды 12-2023.pdf", root / PETROV / "договор.pdf")

@@ -1,16 +1,15 @@
-"""The case card (`дело.yaml`): its keys, their validation, and edits that keep comments.
+"""The case card (`дело.yaml`): its keys and their validation.
 
 `parse_card(text, source)` is pure: it returns a `model.Case` or the list of
 problems (file, line, field, Russian message), never raises. Every scalar is
-read as text and then validated, so identifiers keep their leading zeros.
-Edits of a card's text live in `cardedit` (ruamel's round trip, comments kept).
+read as text and then validated (`cardfields.Reader`), so identifiers keep their
+leading zeros. A new card's text is `newcard`; edits of a card's text live in
+`folders.cardedit` (ruamel's round trip, comments kept).
 """
 from __future__ import annotations
 
 import difflib
-import json
 import re
-from datetime import date
 from decimal import Decimal
 
 from stdnum.exceptions import ValidationError
@@ -18,6 +17,7 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.core import plaintext
+from kezdocs.core.cardfields import Reader
 from kezdocs.core.model import (
     EVENTS,
     JUDGMENT_RESULTS,
@@ -35,8 +35,6 @@ from kezdocs.core.model import (
     PenaltyTerms,
     Problem,
 )
-from kezdocs.core.dates import parse_date
-from kezdocs.core.money import parse_amount
 from kezdocs.core.plaintext import Map, Seq, Text
 
 CARD_NAME = "дело.yaml"
@@ -75,117 +73,10 @@ PENALTY_METHODS = {
 }
 RATE_MODES = {"на дату расчета": "on-date", "на дату расчёта": "on-date", "по периодам": "per-period"}
 MORATORIUM_MODES = {"авто": "auto", "включить": "include", "исключить 428": "exclude-428"}
-YES = {"да", "yes", "true", "1"}
-NO = {"нет", "no", "false", "0"}
 PERSON_ADDRESS_KINDS = ("регистрации", "фактический")
 INCOME_GROUPS = ("111", "113", "114", "116", "117")
 EVENT_CODES = {name.lower(): code for code, name in EVENTS.items()}  # the clerk may write «фссп»
 RESULT_CODES = {name: code for code, name in JUDGMENT_RESULTS.items()}
-
-
-class Reader:
-    """Collects problems while reading one card; each check returns None when it fails."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int | None, field: str | None, message: str) -> None:
-        self.problems.append(Problem(self.source, line, message, field))
-
-    def section(self, parent: Map, key: str, path: str, keys: dict[str, bool], loose: bool = False) -> Map | None:
-        value = parent.get(key)
-        if not isinstance(value, Map):
-            if key in parent:
-                self.problem(parent.line_of(key), path, f"поле «{path}» должно быть набором полей «ключ: значение»")
-            return None
-        self.keys(value, path, keys, loose)
-        return value
-
-    def keys(self, mapping: Map, path: str, keys: dict[str, bool], loose: bool = False) -> None:
-        """Report unknown keys (with the closest known one) and missing required ones."""
-        for key in mapping:
-            if key not in keys and not loose:
-                hint = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
-                tip = f"; может быть, «{hint[0]}»?" if hint else f"; допустимые: {', '.join(keys)}"
-                self.problem(mapping.line_of(key), _join(path, key), f"неизвестное поле «{_join(path, key)}»{tip}")
-        for key, required in keys.items():
-            if required and plaintext.strip(mapping.get(key)) is None and not isinstance(mapping.get(key), (Map, Seq)):
-                self.problem(mapping.line, _join(path, key), f"нет обязательного поля «{_join(path, key)}»")
-
-    def text(self, mapping: Map, key: str, path: str) -> str | None:
-        value = mapping.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, Text):
-            self.problem(mapping.line_of(key), _join(path, key), f"поле «{_join(path, key)}» должно быть строкой")
-            return None
-        return plaintext.strip(value)
-
-    def date(self, mapping: Map, key: str, path: str) -> date | None:
-        raw = self.text(mapping, key, path)
-        if raw is None:
-            return None
-        parsed = parse_date(raw)
-        if parsed is None:
-            self.problem(mapping.line_of(key), _join(path, key),
-                         f"«{raw}» в поле «{_join(path, key)}» — не дата (пишите 10.03.2024 или 2024-03-10)")
-        return parsed
-
-    def amount(self, mapping: Map, key: str, path: str) -> Decimal | None:
-        raw = self.text(mapping, key, path)
-        if raw is None:
-            return None
-        try:
-            value = parse_amount(raw)
-        except ValueError:
-            self.problem(mapping.line_of(key), _join(path, key), f"«{raw}» в поле «{_join(path, key)}» — не сумма")
-            return None
-        if value < 0:
-            self.problem(mapping.line_of(key), _join(path, key), f"сумма в поле «{_join(path, key)}» отрицательная: {raw}")
-            return None
-        return value
-
-    def choice(self, mapping: Map, key: str, path: str, choices: dict):
-        raw = self.text(mapping, key, path)
-        if raw is None:
-            return None
-        found = choices.get(raw.lower())
-        if found is None:
-            self.problem(mapping.line_of(key), _join(path, key),
-                         f"«{raw}» в поле «{_join(path, key)}» — допустимо: {', '.join(dict.fromkeys(choices))}")
-        return found
-
-    def flag(self, mapping: Map, key: str, path: str, default: bool) -> bool:
-        raw = self.text(mapping, key, path)
-        if raw is None:
-            return default
-        if raw.lower() in YES:
-            return True
-        if raw.lower() in NO:
-            return False
-        self.problem(mapping.line_of(key), _join(path, key), f"в поле «{_join(path, key)}» пишите «да» или «нет», а не «{raw}»")
-        return default
-
-    def items(self, mapping: Map, key: str, path: str) -> list[Map]:
-        value = mapping.get(key)
-        if value is None or (isinstance(value, Text) and not value.value.strip()):
-            return []
-        if not isinstance(value, Seq):
-            self.problem(mapping.line_of(key), _join(path, key), f"поле «{_join(path, key)}» должно быть списком (строки с «- »)")
-            return []
-        result = []
-        for item in value:
-            if isinstance(item, Map):
-                result.append(item)
-            else:
-                self.problem(getattr(item, "line", value.line), _join(path, key),
-                             f"элемент списка «{_join(path, key)}» должен быть набором полей в {{…}}")
-        return result
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
 
 
 def parse_card(text: str, source: str = CARD_NAME, administrators: tuple[str, ...] | None = None) -> tuple[Case | None, list[Problem]]:
@@ -466,50 +357,3 @@ def _check_event_order(r: Reader, events: tuple[Event, ...]) -> None:
                       f"события идут не по порядку: «{EVENTS.get(e.kind, e.kind)}» {e.date:%d.%m.%Y} записано после "
                       f"«{EVENTS.get(previous.kind, previous.kind)}» {previous.date:%d.%m.%Y}")
         previous = e
-
-
-# --- a new card, with comments that teach the format ---------------------------------------
-
-def _q(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's escaping is valid YAML)."""
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def new_card_text(number: str, administrator: str, officer: str, phone: str, debtor_type: str, debtor_name: str,
-                  inn: str, addresses: list[tuple[str, str]], basis: str, basis_number: str, basis_date: str,
-                  kbk: str, charges: list[tuple[str, str, str]]) -> str:
-    """The text of a fresh `дело.yaml`, commented so a clerk can fill in the rest by hand."""
-    if debtor_type == "физлицо":
-        parts = (debtor_name.split() + ["", "", ""])[:3]
-        who = (f"  фамилия: {_q(parts[0])}\n  имя: {_q(parts[1])}\n  отчество: {_q(parts[2])}\n"
-               f"  # дата_рождения: 01.01.1980\n  # место_рождения: п. Кез\n")
-    else:
-        who = f"  наименование: {_q(debtor_name)}\n"
-    inn_line = f"  инн: {_q(inn)}\n" if inn else "  # инн: \"\"\n"
-    address_lines = "".join(f"    - {{вид: {_q(kind)}, адрес: {_q(text)}}}\n" for kind, text in addresses)
-    charge_lines = "".join(
-        f"  - {{период: {_q(period)}, сумма: {_q(amount)}, срок_уплаты: {_q(due)}}}\n" for period, amount, due in charges
-    )
-    return f"""# Карточка дела о взыскании задолженности (kezdocs). Все значения — текст; даты: 10.03.2024.
-номер: {_q(number)}
-администратор: {_q(administrator)}
-ответственный: {{фио: {_q(officer)}, телефон: {_q(phone)}}}
-должник:
-  тип: {debtor_type}            # юрлицо | ип | физлицо
-{who}{inn_line}  # огрн: ""             # для ИП — огрнип
-  адреса:                # юрлицо: по договору и по ЕГРЮЛ; физлицо: регистрации и фактический
-{address_lines}  # счета: ["40702810000000000000 в ПАО Сбербанк"]   # известные счета должника (229-ФЗ ст. 8)
-основание:
-  документ: {_q(basis)}
-  номер: {_q(basis_number)}
-  дата: {_q(basis_date)}
-  претензия_обязательна: да   # нет — если договор не требует претензии (п. 4.4)
-  # срок_добровольной_оплаты: 30   # дней, если договор устанавливает свой срок (п. 4.5)
-код_дохода: {_q(kbk)}
-неустойка: {{способ: нет}}   # процент в день (ставка: 0.1) | 1/300 ключевой ставки | 395 ГК | нет
-начисления:
-{charge_lines}платежи: []
-  # - {{дата: 02.04.2024, сумма: 5000, документ: п/п № 123}}
-события: []
-  # - {{дата: 15.04.2024, событие: претензия направлена, шпи: "42755012345678"}}
-"""

@@ -1,6 +1,6 @@
 """Sufficiency: for a case's next step, what must be in its folder, item by item, with the clause.
 
-Pure: takes the case, the step and the classified documents (`intake.Document`)
+Pure: takes the case, the step and the classified documents (`classification.Document`)
 and returns a `Checklist`. Documents kezdocs generated (`Сформировано/`)
 count as present for what they are (a generated calculation is a calculation).
 

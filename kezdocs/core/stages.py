@@ -3,7 +3,7 @@
 The machine is one transition table (`STAGES` below), the single source of
 what each stage means: its Russian label, the next action, the clause, the
 deadline step it runs (`STEPS`: the rule and its clause), the documents it
-calls for (`documents`: kind codes of `documents.KINDS`), the checklist step
+calls for (`documents`: kind codes of `kinds.KINDS`), the checklist step
 of its folder (`checklist`: a step of `requirements.STEPS`), and the card
 events it accepts — `on` moves to another stage, `notes` are recorded without
 moving. `COURT` in `documents`/`checklist` is the route's proceeding (court
@@ -39,7 +39,7 @@ from kezdocs.core.settings import Thresholds
 from kezdocs.core.workdays import Calendar
 
 __all__ = ["STAGES", "STEPS", "COURT", "WRIT", "Assessment", "Deadline", "AgendaItem", "Thresholds",
-           "assess", "agenda", "agenda_json", "deadline_json", "group_by_officer", "stage_checklist",
+           "assess", "agenda", "agenda_json", "group_by_officer", "stage_checklist",
            "stage_documents", "stage_label"]
 
 ZERO = Decimal("0")
@@ -263,7 +263,7 @@ def _resolve(code: str, proceeding: str | None, accounts_known: bool) -> str:
 
 @dataclass(frozen=True)
 class Deadline:
-    """One term of the procedure: `state` is met / missed / pending."""
+    """One term of the procedure: `state` is met / missed / pending, or projected (follows if nothing is paid)."""
 
     step: str  # a STEPS key
     label: str
@@ -290,6 +290,7 @@ class Assessment:
     route: Route | None  # where the claim goes (route.decide); None when nothing is claimed
     officer: str | None
     accounts_known: bool = False  # the debtor's bank accounts are known (the writ goes to the bank)
+    projected: tuple[Deadline, ...] = ()  # the terms that follow if nothing is paid (state «projected»)
 
     @property
     def closed(self) -> bool:
@@ -355,7 +356,7 @@ def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds =
         case=case.number, stage=walk.stage, stage_label=stage.label,
         next_action=_action(walk, stage, route, today), deadline=due,
         deadline_missed=due is not None and due < today, clause=clause,
-        deadlines=tuple(walk.deadlines), problems=tuple(walk.problems),
+        deadlines=tuple(walk.deadlines), projected=tuple(_projected(walk, terms)), problems=tuple(walk.problems),
         debt=walk.ledger.outstanding(today), overdue_debt=overdue_debt,
         overdue_since=_overdue_since(walk.ledger, today), route=route,
         officer=case.officer.name if case.officer else None, accounts_known=bool(case.debtor.bank_accounts),
@@ -551,6 +552,33 @@ def _terms(walk: _Walk, on: date) -> list[tuple[str, date]]:
     return []
 
 
+# What follows each running term if nothing is paid and each step is taken on its last day (п. 4.5, 6.1, 6.3).
+PROJECTED_CHAIN = {"claim": "voluntary", "voluntary": "memo", "memo": "lawsuit"}
+
+
+def _projected(walk: _Walk, terms: list[tuple[str, date]]) -> list[Deadline]:
+    """The later terms of the pre-court chain, state «projected», so officers can plan the weeks ahead.
+
+    From a running claim term: the voluntary period (claim sent on its last day), the memo (6.1: 5 working
+    days after the period) and the court (6.3: 10 working days after a decision taken on the memo's day).
+    """
+    cal, found = walk.calendar, []
+    due = dict(terms)
+    step = next((s for s in ("claim", "voluntary", "memo") if s in due), None)
+    if step is None:
+        return []
+    last = due[step]
+    while step in PROJECTED_CHAIN:
+        step = PROJECTED_CHAIN[step]
+        if step == "voluntary":
+            last = cal.calendar_deadline(last, walk.case.basis.voluntary_days or DEFAULT_VOLUNTARY_DAYS)
+        else:
+            last = cal.add_working_days(last, MEMO_WORKING_DAYS if step == "memo" else LAWSUIT_WORKING_DAYS)
+        info = STEPS[step]
+        found.append(Deadline(step, info.label, info.clause, last, None, "projected"))
+    return found
+
+
 def _last_result(walk: _Walk) -> str | None:
     judgment = walk.last.get("judgment")
     return judgment.fields.get("result") if judgment else None
@@ -599,8 +627,8 @@ NO_OFFICER = "ответственный не указан"
 def agenda(entries: Iterable, today: date, days: int) -> list[AgendaItem]:
     """What is due within `days` days of `today` (and what is already missed), across all cases.
 
-    `entries` are `Assessment`s, (case, assessment) pairs in either order, or status records
-    (dicts with `case`, `next_action`, `deadline` as ISO text, `clause`, `officer`, `stage`).
+    `entries` are `Assessment`s, (case, assessment) pairs in either order, or `status.CaseStatus`
+    records (read by the attributes both share: `case`, `next_action`, `deadline`, `clause`, `officer`, `stage`).
     Sorted by officer, then deadline, then case number (see `group_by_officer`).
     """
     horizon = today + timedelta(days=days)
@@ -610,16 +638,11 @@ def agenda(entries: Iterable, today: date, days: int) -> list[AgendaItem]:
 
 def _agenda_item(entry, today: date) -> AgendaItem | None:
     """The entry's next action with its deadline, or None when it has none."""
-    if isinstance(entry, dict):
-        if not entry.get("deadline") or not entry.get("next_action"):
-            return None
-        due = date.fromisoformat(entry["deadline"])
-        return AgendaItem(str(entry["case"]), entry["next_action"], due, due < today, entry.get("clause") or "",
-                          entry.get("officer") or NO_OFFICER, entry.get("stage") or "")
-    a = entry if isinstance(entry, Assessment) else next((x for x in entry if isinstance(x, Assessment)), None)
-    if a is None or a.deadline is None or a.next_action is None:
+    a = next((x for x in entry if isinstance(x, Assessment)), None) if isinstance(entry, tuple) else entry
+    if a is None or a.deadline is None or not a.next_action:
         return None
-    return AgendaItem(a.case, a.next_action, a.deadline, a.deadline < today, a.clause, a.officer or NO_OFFICER, a.stage)
+    return AgendaItem(str(a.case), a.next_action, a.deadline, a.deadline < today, a.clause or "",
+                      a.officer or NO_OFFICER, a.stage)
 
 
 def group_by_officer(items: list[AgendaItem]) -> list[tuple[str, list[AgendaItem]]]:
@@ -634,7 +657,3 @@ def agenda_json(item: AgendaItem) -> dict:
     return {"case": item.case, "action": item.action, "deadline": item.deadline.isoformat(), "missed": item.missed,
             "clause": item.clause, "officer": item.officer}
 
-
-def deadline_json(d: Deadline) -> dict:
-    return {"step": d.step, "label": d.label, "clause": d.clause, "due": d.due.isoformat(),
-            "done_on": d.done_on.isoformat() if d.done_on else None, "state": d.state}

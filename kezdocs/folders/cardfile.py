@@ -9,14 +9,18 @@ moment, from several computers on one file share. The writer:
 2. reads the card once it has settled (a file an editor is still writing —
    in place, or in two chunks — changes its bytes or has a fresh mtime);
 3. applies the edit to the text just read, and validates the result;
-4. writes the new bytes to a temporary file beside the card and, right
-   before `os.replace`, reads the card again: if an editor saved meanwhile,
-   the edit is applied again to the new text (nothing of either is lost).
+4. writes the new bytes to a temporary file beside the card and puts it in
+   place only if the card still holds what was read (`files.write_bytes_atomic`
+   with `expected`): if an editor saved meanwhile, the edit is applied again to
+   the new text (nothing of either is lost).
 
-The window that remains: an editor that saves between that last comparison
-and the `os.replace` (a few microseconds: one read of a small file and one
-rename) — its save would be replaced by the card with our edit applied to the
-text before it. No lock can close it, since editors take none.
+On Linux the new card is swapped in with one atomic exchange and what it
+displaced is compared afterwards — an editor's save that landed in between is
+swapped back — so no window remains. Where the system cannot exchange two names
+(Windows), the comparison is made right before the rename: an editor that
+saves in those few microseconds (one read of a small file and one rename)
+would see its save replaced by the card with our edit applied to the text
+before it. No lock can close that, since editors take none.
 
 The card keeps its encoding (UTF-8, UTF-8 with BOM, Windows-1251), its line
 endings (LF or CRLF) and, through the edit functions of `card`, its comments.

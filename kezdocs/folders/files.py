@@ -5,9 +5,12 @@ never half of either. Every file kezdocs writes goes through here.
 """
 from __future__ import annotations
 
+import ctypes
 import errno
+import functools
 import hashlib
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,10 +35,13 @@ def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | obje
     """Write `data` to a temporary file beside `path`, fsync it, and rename it over `path`.
 
     With `expected` (bytes, or None for «must not exist yet»), the file is
-    replaced only if it still holds exactly that: the comparison is made after
-    the slow part (writing and syncing), right before the rename, so a change
-    made meanwhile by someone else is seen, not overwritten. Returns whether
-    the file was written. The new file keeps the old one's permissions.
+    replaced only if it still holds exactly that, so a change made meanwhile by
+    someone else is seen, not overwritten; returns whether the file was written.
+    Where the system can swap two names atomically (Linux), the new file is
+    swapped in and what it displaced is compared — and swapped back if it was
+    not what we read: nothing is lost. Elsewhere the comparison is made right
+    before the rename (a window of microseconds). The new file keeps the old
+    one's permissions.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,18 +53,73 @@ def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | obje
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if expected is not ANY and _current(path) != expected:
-            os.unlink(tmp)
-            return False
-        os.replace(tmp, path)
+        written = _put(Path(tmp), path, data, expected)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
-    fsync_dir(path.parent)
+    _unlink(tmp)
+    if written:
+        fsync_dir(path.parent)
+    return written
+
+
+def _put(tmp: Path, path: Path, data: bytes, expected) -> bool:
+    """Move `tmp` to `path` — unconditionally, or only over `expected` (None: only where nothing is)."""
+    if expected is ANY:
+        os.replace(tmp, path)
+        return True
+    if expected is None:
+        try:
+            os.link(tmp, path)  # fails if a file appeared meanwhile: never clobbers one
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass  # no hard links here (some network shares): compare, then rename
+    elif _exchange(tmp, path):
+        if tmp.read_bytes() == expected:
+            return True
+        _exchange(tmp, path)  # an editor saved after our read: its file goes back in place
+        if tmp.read_bytes() != data:  # and a newer save landed on ours meanwhile: the newest stays
+            _exchange(tmp, path)
+        return False
+    if _current(path) != expected:
+        return False
+    os.replace(tmp, path)
     return True
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+@functools.lru_cache(maxsize=1)
+def _renameat2():
+    """glibc's renameat2 (Linux 3.15+), or None where there is none."""
+    if sys.platform != "linux":
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the files named `a` and `b` in one step; False where the system or the file system cannot."""
+    function = _renameat2()
+    if function is None or not b.exists():
+        return False
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    return False  # EINVAL / ENOSYS: not supported on this file system — compare, then rename
+
+
+def _unlink(path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _mode_of(path: Path) -> int:

@@ -15,6 +15,10 @@ deleted, never by comparing dumps), then the table of contents if it
 changed. The table of contents is the truth about which cases are indexed:
 written last, it never names a record that is not yet on disk. A corrupt file
 is set aside and its records are rebuilt, with a warning.
+
+A record is a `CaseStatus`: stored as its `to_json()`, read back with
+`from_json()`; a stored record that is not a status at all counts as absent
+(the scan builds it again).
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from typing import Iterable, Iterator
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from kezdocs.core.status import CaseStatus
 from kezdocs.folders.files import write_text_atomic
 from kezdocs.folders.locks import held
 
@@ -41,8 +46,8 @@ LOCK_TIMEOUT = 60
 SHARDS = 128
 TOC_KEYS = ("folder", "case", "debtor")
 
-# Parsed files (shards and the table of contents) by path, kept while the file is the same (inode,
-# size, mtime): a long-running process (the watcher) re-reads only what another process replaced.
+# Parsed files (shards as statuses, the table of contents as JSON) by path, kept while the file is the same
+# (inode, size, mtime): a long-running process (the watcher) re-reads only what another process replaced.
 _FILE_CACHE: dict[str, tuple[tuple[int, int, int], object]] = {}
 
 
@@ -60,11 +65,10 @@ def _dump(data) -> str:
 class TrackedRecords(dict):
     """Records by folder that remember which folders were set or deleted since they were read.
 
-    A record is changed by assigning a new dict (`records[name] = record`);
-    editing a record's dict in place is not seen.
+    A record is changed by assigning a new one (`records[name] = record`); records are immutable.
     """
 
-    def __init__(self, records: dict[str, dict]):
+    def __init__(self, records: dict[str, CaseStatus]):
         super().__init__(records)
         self.changed: set[str] = set()
 
@@ -117,14 +121,14 @@ class ShardedStorage(Storage):
 
     def read(self):
         if self._data is None:
-            self._data = {TABLE: {str(n): record for n, record in enumerate(self.records().values(), 1)}}
+            self._data = {TABLE: {str(n): record.to_json() for n, record in enumerate(self.records().values(), 1)}}
         return self._data
 
-    def records(self) -> dict[str, dict]:
+    def records(self) -> dict[str, CaseStatus]:
         """Folder -> record, in table-of-contents order; the index reads through here, not through TinyDB's
         documents (10 000 of them cost more than the records themselves)."""
         toc = self.toc = self._toc()
-        shards: dict[str, dict] = {}
+        shards: dict[str, dict[str, CaseStatus]] = {}
         found = {}
         for name in toc:
             stem = shard_of(name)
@@ -141,18 +145,18 @@ class ShardedStorage(Storage):
     def close(self) -> None:
         pass
 
-    def save(self, records: dict[str, dict], changed: Iterable[str], old_toc: dict[str, dict]) -> None:
+    def save(self, records: dict[str, CaseStatus], changed: Iterable[str], old_toc: dict[str, dict]) -> None:
         """Write the shards holding a changed folder, each atomically, then the table of contents."""
         changed = set(changed)
-        by_shard: dict[str, dict[str, dict]] = {stem: {} for stem in {shard_of(name) for name in changed}}
+        by_shard: dict[str, dict[str, CaseStatus]] = {stem: {} for stem in {shard_of(name) for name in changed}}
         for name, record in records.items():
             stem = shard_of(name)
             if stem in by_shard:
                 by_shard[stem][name] = record
         for stem, content in sorted(by_shard.items()):
             path = self.shard_dir / f"{stem}.json"
-            write_text_atomic(path, _dump(content))
-            _remember(path, {name: dict(record) for name, record in content.items()})
+            write_text_atomic(path, _dump({name: record.to_json() for name, record in content.items()}))
+            _remember(path, content)
         toc = dict(old_toc)
         for name in changed:
             if name in records:
@@ -167,19 +171,18 @@ class ShardedStorage(Storage):
 
     def _toc(self) -> dict[str, dict]:
         """Folder -> its table-of-contents entry, as on disk."""
-        data = self._cached(self.path)
+        data = self._cached(self.path, lambda content: content)
         docs = data.get(TABLE) if isinstance(data, dict) else None
         if not isinstance(docs, dict):
             return {}
         entries = [doc for doc in docs.values() if isinstance(doc, dict) and isinstance(doc.get("folder"), str)]
         return {doc["folder"]: {key: doc.get(key) for key in TOC_KEYS} for doc in entries}
 
-    def _shard(self, stem: str) -> dict[str, dict]:
-        data = self._cached(self.shard_dir / f"{stem}.json")
-        return data if isinstance(data, dict) else {}
+    def _shard(self, stem: str) -> dict[str, CaseStatus]:
+        return self._cached(self.shard_dir / f"{stem}.json", _statuses) or {}
 
-    def _cached(self, path: Path):
-        """A JSON file's content, parsed again only when the file was replaced."""
+    def _cached(self, path: Path, convert):
+        """A JSON file's content, `convert`ed; parsed again only when the file was replaced."""
         try:
             st = path.stat()
         except FileNotFoundError:
@@ -190,6 +193,7 @@ class ShardedStorage(Storage):
             return cached[1]
         data = self._load(path)
         if data is not None:
+            data = convert(data)
             _FILE_CACHE[str(path)] = (key, data)
         return data
 
@@ -211,8 +215,19 @@ class ShardedStorage(Storage):
             return None
 
 
-def _toc_entry(name: str, record: dict) -> dict:
-    return {"folder": name, "case": record.get("case"), "debtor": record.get("debtor")}
+def _statuses(shard: dict) -> dict[str, CaseStatus]:
+    """A shard's records; one that is not a status is left out (the scan builds it again)."""
+    found = {}
+    for name, data in shard.items():
+        try:
+            found[name] = CaseStatus.from_json(data)
+        except ValueError:
+            continue
+    return found
+
+
+def _toc_entry(name: str, record: CaseStatus) -> dict:
+    return {"folder": name, "case": record.case, "debtor": record.debtor}
 
 
 def _remember(path: Path, content) -> None:
@@ -237,13 +252,13 @@ class Index:
         db = TinyDB(str(self.path), storage=ShardedStorage, on_corrupt=self._corrupt)
         return db, db.storage
 
-    def records(self) -> dict[str, dict]:
+    def records(self) -> dict[str, CaseStatus]:
         """All records by folder name. Readers take no lock: every file is always whole."""
         _, storage = self._open()
-        return {name: dict(record) for name, record in storage.records().items()}
+        return storage.records()
 
     @contextmanager
-    def writing(self) -> Iterator[dict[str, dict]]:
+    def writing(self) -> Iterator[dict[str, CaseStatus]]:
         """Hold the writer's lock, yield the records by folder, write back what changed.
 
         The records are re-read under the lock, so a change made by another
@@ -251,7 +266,7 @@ class Index:
         """
         with held(self.dir / LOCK_NAME, f"индекс дел {self.path}", LOCK_TIMEOUT):
             _, storage = self._open()
-            records = TrackedRecords({name: dict(record) for name, record in storage.records().items()})
+            records = TrackedRecords(storage.records())
             old_toc = storage.toc
             yield records
             if records.changed or set(old_toc) != set(records):

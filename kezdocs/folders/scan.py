@@ -1,9 +1,9 @@
 """Scanning a root into index records: the pipeline from folder to status.
 
 Each case goes through the same stages, each of one shape — `(Entry, Env) ->
-None`, filling the entry and adding problems — so one broken card stops only
-its own case. An unchanged folder (same fingerprint, same `today`) keeps its
-record without its card being read again.
+None`, filling the entry's fields of its `CaseStatus` and adding problems — so
+one broken card stops only its own case. An unchanged folder (same
+fingerprint, same `today`) keeps its record without its card being read again.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ from kezdocs.core import penalty as penalty_mod
 from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
 from kezdocs.folders.index import Index
 from kezdocs.core.model import Problem
-from kezdocs.core.money import as_text
+from kezdocs.core.money import kopecks
+from kezdocs.core.status import CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute
 
 RECORD_VERSION = 3  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
@@ -42,7 +43,7 @@ class Env:
 @dataclass
 class Entry:
     folder: CaseFolder
-    record: dict = field(default_factory=dict)
+    record: dict = field(default_factory=dict)  # fields of the `CaseStatus`; what a failed stage left out keeps its default
     problems: list[Problem] = field(default_factory=list)
     assessment: object = None
     calc: object = None  # the penalty calculation of `today` (it is part of the price of the claim, so of the route)
@@ -65,56 +66,46 @@ def _card_stage(entry: Entry, env: Env) -> None:
 def _procedure_stage(entry: Entry, env: Env) -> None:
     case = entry.folder.case
     if case is None:
-        entry.record.update(stage="card_error", stage_label="ошибка в карточке", next_action="исправить карточку дела",
-                            deadline=None, deadline_missed=False, clause=None, deadlines=[], route=None,
-                            route_detail=None, accounts_known=False)
+        entry.record.update(stage=CARD_ERROR, stage_label="ошибка в карточке", next_action="исправить карточку дела")
         return
     entry.calc = penalty_mod.for_case(case, env.today, env.root.rates)
     a = stages.assess(case, env.today, env.root.calendar, env.root.settings.thresholds, penalty=entry.calc.total)
     entry.assessment = a
     entry.problems.extend(a.problems)
     entry.record.update(
-        stage=a.stage, stage_label=a.stage_label, next_action=a.next_action,
-        deadline=a.deadline.isoformat() if a.deadline else None, deadline_missed=a.deadline_missed,
-        clause=a.clause, route=a.route.label if a.route else None,
-        route_detail=a.route.as_json() if a.route else None, accounts_known=a.accounts_known,
-        deadlines=[stages.deadline_json(d) for d in a.deadlines],
+        stage=a.stage, stage_label=a.stage_label, next_action=a.next_action, deadline=a.deadline,
+        deadline_missed=a.deadline_missed, clause=a.clause, route=a.route.label if a.route else None,
+        route_detail=StatusRoute.of(a.route) if a.route else None, accounts_known=a.accounts_known,
+        deadlines=tuple(StatusDeadline(d.step, d.label, d.clause, d.due, d.done_on, d.state)
+                        for d in (*a.deadlines, *a.projected)),
     )
 
 
 def _money_stage(entry: Entry, env: Env) -> None:
     case = entry.folder.case
     if case is None:
-        entry.record.update(debt=None, penalty=None)
         return
     calc = entry.calc or penalty_mod.for_case(case, env.today, env.root.rates)
-    entry.record.update(debt=as_text(entry.assessment.debt), penalty=as_text(calc.total),
-                        penalty_warnings=list(calc.warnings))
+    entry.record.update(debt=kopecks(entry.assessment.debt), penalty=kopecks(calc.total),
+                        penalty_warnings=tuple(calc.warnings))
 
 
 def _documents_stage(entry: Entry, env: Env) -> None:
     cf = entry.folder
     documents, problems = intake.classify_folder(cf.path, cf.files, env.root.rules)
     entry.problems.extend(problems)
-    entry.record["documents"] = [{"path": d.relpath, "kind": d.kind} for d in documents]
+    entry.record["documents"] = tuple(StatusDocument(d.relpath, d.kind) for d in documents)
     if cf.case is None or entry.assessment is None:
-        entry.record["missing"] = []
         return
     checklist = requirements.for_assessment(cf.case, entry.assessment, documents)
-    entry.record["missing"] = [item.item for item in checklist.items if not item.present] if checklist else []
+    entry.record["missing"] = tuple(item.item for item in checklist.items if not item.present) if checklist else ()
 
 
 PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_stage, _money_stage, _documents_stage)
 
 
-# What a record holds when a stage failed before filling it (the dashboard and СТАТУС.txt read these).
-FAILED = {"stage": "card_error", "stage_label": "дело не обработано", "deadline": None, "deadline_missed": False,
-          "clause": None, "deadlines": [], "route": None, "route_detail": None, "accounts_known": False, "debt": None, "penalty": None, "documents": [], "missing": [],
-          "debtor": None, "debtor_type": None, "administrator": None, "officer": None, "kbk": None}
-
-
-def build_record(folder: CaseFolder, env: Env) -> dict:
-    """Run one case through the pipeline; the result is a plain JSON-able record.
+def build_record(folder: CaseFolder, env: Env) -> CaseStatus:
+    """Run one case through the pipeline; what a stage that failed left out keeps the default of `CaseStatus`.
 
     A stage that fails on something nobody foresaw is a problem of this case
     (the stages after it still run, on what they have), never the end of the scan.
@@ -129,18 +120,16 @@ def build_record(folder: CaseFolder, env: Env) -> dict:
             entry.record.setdefault("next_action", "проверьте файлы дела; сообщите разработчикам о замечании")
     entry.record.setdefault("folder", folder.name)
     entry.record.setdefault("case", folder.name)
-    for key, value in FAILED.items():
-        entry.record.setdefault(key, value)
     entry.record.update(
-        problems=[{"file": p.file, "line": p.line, "message": p.message} for p in entry.problems],
-        fingerprint=folder.fingerprint, as_of=env.today.isoformat(), version=RECORD_VERSION,
+        problems=tuple(StatusProblem(p.file, p.line, p.message) for p in entry.problems),
+        fingerprint=folder.fingerprint, as_of=env.today, version=RECORD_VERSION,
     )
-    return entry.record
+    return CaseStatus(**entry.record)
 
 
 @dataclass
 class ScanResult:
-    records: list[dict]
+    records: list[CaseStatus]
     warnings: list[str]  # about the index itself (a corrupt file set aside)
 
 
@@ -181,7 +170,7 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
     return ScanResult(result, [*index.warnings, *(str(p) for p in root.root_problems)])
 
 
-def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, dict]]:
+def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, CaseStatus]]:
     """(folder name, record) for each folder, in order; in worker processes when there are many."""
     count = workers.count()
     if len(folders) < PARALLEL_MIN or count < 2:
@@ -193,14 +182,14 @@ def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tup
             yield from built
 
 
-def _build_chunk(folders: list[Path], today: date, root: Root | None = None) -> list[tuple[str, dict]]:
+def _build_chunk(folders: list[Path], today: date, root: Root | None = None) -> list[tuple[str, CaseStatus]]:
     """Records of some folders: in this process (`root` given) or in a worker (its own root)."""
     root = root or workers.root()
     env = Env(root, today)
     return [(folder_name(folder), _safe_record(root, folder, env)) for folder in folders]
 
 
-def _safe_record(root: Root, folder: Path, env: Env) -> dict:
+def _safe_record(root: Root, folder: Path, env: Env) -> CaseStatus:
     """A folder's record; a folder that cannot even be loaded still gets one, naming the failure."""
     try:
         return build_record(root.load(folder), env)
@@ -210,11 +199,11 @@ def _safe_record(root: Root, folder: Path, env: Env) -> dict:
         return build_record(broken, env)
 
 
-def _fresh(record: dict | None, folder: Path, today: date) -> bool:
+def _fresh(record: CaseStatus | None, folder: Path, today: date) -> bool:
     """Unchanged folder, same day, same record layout: the stored record still holds."""
-    if record is None or record.get("version") != RECORD_VERSION or record.get("as_of") != today.isoformat():
+    if record is None or record.version != RECORD_VERSION or record.as_of != today:
         return False
     try:
-        return record.get("fingerprint") == fingerprint(list_files(folder))
+        return record.fingerprint == fingerprint(list_files(folder))
     except Exception:  # noqa: BLE001 - a folder that cannot be listed is read again, and its record says why
         return False

@@ -10,7 +10,7 @@
   (`?sort=debt&dir=desc&officer=…&stage=…&administrator=…`) so a link can open
   it already sorted and filtered.
 
-`status_text` and `summary_html` are pure (records in, text out); the writers
+`status_text` and `summary_html` are pure (statuses in, text out); the writers
 at the bottom put the text in place atomically and only when it changed, so
 editors and the watcher see no needless change.
 """
@@ -25,65 +25,68 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kezdocs.core import stages
-from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, Root, folder_name, shown_name
+from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, Root, folder_name
+from kezdocs.core.names import shown_name
 from kezdocs.folders.files import remove_stale_temp, write_text_if_changed
-from kezdocs.core.money import format_rub
+from kezdocs.core.money import as_text, format_rub
+from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem
 from kezdocs.core.workdays import Calendar
 
 SUMMARY_FILE = "Сводка.html"
 SOON_WORKING_DAYS = 5  # a deadline this close is shown in amber
 NO_KBK = "КБК не указан"
 NO_OFFICER = "не указан"
-DEADLINE_STATES = {"met": "выполнено", "missed": "просрочено", "pending": "идёт срок"}
+DEADLINE_STATES = {"met": "выполнено", "missed": "просрочено", "pending": "идёт срок",
+                   "projected": "если не будет оплаты"}
 
 
-def _day(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d.%m.%Y") if iso else "—"
+def _day(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
 
 
-def _rub(text: str | None) -> str:
-    return f"{format_rub(Decimal(text))} руб." if text is not None else "—"
+def _rub(amount: Decimal | None) -> str:
+    return f"{format_rub(amount)} руб." if amount is not None else "—"
 
 
-def _missed(record: dict, today: date) -> bool:
-    return bool(record.get("deadline")) and (record.get("deadline_missed") or date.fromisoformat(record["deadline"]) < today)
+def _missed(record: CaseStatus, today: date) -> bool:
+    return record.deadline is not None and (record.deadline_missed or record.deadline < today)
 
 
-def _local_file(record: dict, file: str | None) -> str:
+def _local_file(record: CaseStatus, file: str | None) -> str:
     """A problem's file as seen from inside its case folder («дело.yaml», not «2026-001 …/дело.yaml»)."""
-    prefix = f"{record.get('folder')}/"
+    prefix = f"{record.folder}/"
     return file[len(prefix):] if file and file.startswith(prefix) else (file or "")
 
 
-def _problem_line(record: dict, p: dict) -> str:
-    where = _local_file(record, p.get("file"))
-    if p.get("line"):
-        where = f"{where}, стр. {p['line']}" if where else f"стр. {p['line']}"
-    return f"{where}: {p['message']}" if where else p["message"]
+def _problem_line(record: CaseStatus, p: StatusProblem) -> str:
+    where = _local_file(record, p.file)
+    if p.line:
+        where = f"{where}, стр. {p.line}" if where else f"стр. {p.line}"
+    return f"{where}: {p.message}" if where else p.message
 
 
 # --- СТАТУС.txt ----------------------------------------------------------------------------------
 
-def status_text(record: dict, today: date) -> str:
+def status_text(record: CaseStatus, today: date) -> str:
     """The text of a case folder's `СТАТУС.txt` (CRLF and a BOM, so any Windows Notepad reads it)."""
-    lines = [f"Дело № {record['case']} — {record.get('debtor') or 'должник не указан (ошибка в карточке)'}",
+    lines = [f"Дело № {record.case} — {record.debtor or 'должник не указан (ошибка в карточке)'}",
              f"Состояние на {today:%d.%m.%Y}. Файл обновляет программа kezdocs; правки в нём не сохраняются.", ""]
-    deadline = _day(record.get("deadline"))
-    if record.get("deadline"):
-        clause = f" (п. {record['clause']})" if record.get("clause") else ""
+    deadline = _day(record.deadline)
+    if record.deadline:
+        clause = f" (п. {record.clause})" if record.clause else ""
         deadline += clause + (" — ПРОСРОЧЕН" if _missed(record, today) else "")
-    fields = [("Стадия", record.get("stage_label")), ("Следующее действие", record.get("next_action") or "—"),
-              ("Срок", deadline), ("Задолженность", _rub(record.get("debt"))), ("Пени", _rub(record.get("penalty"))),
-              ("Путь в суд", record.get("route")), ("Ответственный", record.get("officer")),
-              ("Администратор", record.get("administrator")), ("КБК", record.get("kbk"))]
+    fields = [("Стадия", record.stage_label), ("Следующее действие", record.next_action or "—"),
+              ("Срок", deadline), ("Задолженность", _rub(record.debt)), ("Пени", _rub(record.penalty)),
+              ("Путь в суд", record.route), ("Ответственный", record.officer),
+              ("Администратор", record.administrator), ("КБК", record.kbk)]
     lines += [f"{label + ':':<20} {value}" for label, value in fields if value]
-    lines += _section("Сроки по делу", [_deadline_line(d) for d in record.get("deadlines") or []])
-    if "missing" in record and record.get("stage") != "card_error":
-        missing = record.get("missing") or []
+    lines += _section("Сроки по делу", [_deadline_line(d) for d in record.deadlines])
+    if not record.card_error:
+        missing = list(record.missing)
         lines += _section("Не хватает для следующего шага", missing) if missing else ["", "Для следующего шага всё есть."]
-    lines += _section("Документы в папке", [_document_line(d) for d in record.get("documents") or []])
-    lines += _section("Замечания по карточке и документам", [_problem_line(record, p) for p in record.get("problems") or []])
-    lines += _section("Замечания к расчёту пени", record.get("penalty_warnings") or [])
+    lines += _section("Документы в папке", [_document_line(d) for d in record.documents])
+    lines += _section("Замечания по карточке и документам", [_problem_line(record, p) for p in record.problems])
+    lines += _section("Замечания к расчёту пени", list(record.penalty_warnings or ()))
     # A file name (or a card value) with a newline, a CR or a bidi mark must not write a line of its own.
     return "\ufeff" + "\r\n".join(map(shown_name, lines)) + "\r\n"
 
@@ -92,17 +95,16 @@ def _section(title: str, items: list[str]) -> list[str]:
     return ["", f"{title}:", *(f"  • {item}" for item in items)] if items else []
 
 
-def _deadline_line(d: dict) -> str:
-    state = DEADLINE_STATES.get(d.get("state"), d.get("state") or "")
-    done = f", выполнено {_day(d['done_on'])}" if d.get("done_on") else f", {state}"
-    return f"{d['label']} (п. {d['clause']}) — до {_day(d['due'])}{done}"
+def _deadline_line(d: StatusDeadline) -> str:
+    state = DEADLINE_STATES.get(d.state, d.state or "")
+    done = f", выполнено {_day(d.done_on)}" if d.done_on else f", {state}"
+    return f"{d.label} (п. {d.clause}) — до {_day(d.due)}{done}"
 
 
-def _document_line(d: dict) -> str:
-    from kezdocs.folders.intake import KINDS
+def _document_line(d: StatusDocument) -> str:
+    from kezdocs.core.classification import KINDS
 
-    kind = d.get("kind")
-    return f"{d['path']} — {KINDS.get(kind, kind)}" if kind else d["path"]
+    return f"{d.path} — {KINDS.get(d.kind, d.kind)}" if d.kind else d.path
 
 
 # --- Сводка.html ---------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ COLUMNS = (Column("case", "Дело"), Column("debtor", "Должник"), Colum
 FILTERS = (("officer", "Ответственный"), ("stage", "Стадия"), ("administrator", "Администратор"))
 
 
-def summary_html(records: list[dict], today: date, calendar: Calendar, title: str = "Дела о взыскании задолженности") -> str:
+def summary_html(records: list[CaseStatus], today: date, calendar: Calendar, title: str = "Дела о взыскании задолженности") -> str:
     """The whole `Сводка.html`: every value escaped, links relative to the root (the page lives there)."""
     soon = calendar.add_working_days(today, SOON_WORKING_DAYS)
     e = html.escape
@@ -155,9 +157,9 @@ def summary_html(records: list[dict], today: date, calendar: Calendar, title: st
 </tbody>
 </table>
 <h2>Итоги по стадиям</h2>
-{_totals_table("Стадия", _totals(records, lambda r: r.get("stage_label") or r.get("stage") or ""), "by-stage")}
+{_totals_table("Стадия", _totals(records, lambda r: r.stage_label or r.stage), "by-stage")}
 <h2>Итоги по кодам доходов (КБК)</h2>
-{_totals_table("КБК", _totals(records, lambda r: r.get("kbk") or NO_KBK), "by-kbk")}
+{_totals_table("КБК", _totals(records, lambda r: r.kbk or NO_KBK), "by-kbk")}
 <script>{_SCRIPT}</script>
 </body>
 </html>
@@ -168,44 +170,47 @@ def _href(*parts: str) -> str:
     return "/".join(quote(p) for p in parts)
 
 
-def _row(r: dict, today: date, soon: date) -> str:
+def _row(r: CaseStatus, today: date, soon: date) -> str:
     e = html.escape
     deadline_class = ""
-    if r.get("deadline"):
-        deadline_class = "missed" if _missed(r, today) else ("soon" if date.fromisoformat(r["deadline"]) <= soon else "")
-    problems = r.get("problems") or []
-    documents = r.get("documents") or []
-    clerks = [d for d in documents if not d["path"].startswith(GENERATED_DIR + "/")]
-    generated = [d for d in documents if d["path"].startswith(GENERATED_DIR + "/")]
+    if r.deadline:
+        deadline_class = "missed" if _missed(r, today) else ("soon" if r.deadline <= soon else "")
+    clerks = [d for d in r.documents if not d.path.startswith(GENERATED_DIR + "/")]
+    generated = [d for d in r.documents if d.path.startswith(GENERATED_DIR + "/")]
     cells = {
-        "case": (r["case"], f'<a href="{e(_href(r["folder"]))}/">{e(r["case"])}</a>'),
-        "debtor": (r.get("debtor") or "", e(r.get("debtor") or "—")
-                   + (f'<div class="adm">{e(r["administrator"])}</div>' if r.get("administrator") else "")),
-        "officer": (r.get("officer") or "", e(r.get("officer") or "—")),
-        "stage": (r.get("stage_label") or "", e(r.get("stage_label") or "")),
-        "action": (r.get("next_action") or "", e(r.get("next_action") or "—")),
-        "deadline": (r.get("deadline") or "", e(_day(r.get("deadline")))),
-        "debt": (r.get("debt") or "", e(format_rub(Decimal(r["debt"]))) if r.get("debt") is not None else "—"),
-        "penalty": (r.get("penalty") or "", e(format_rub(Decimal(r["penalty"]))) if r.get("penalty") is not None else "—"),
-        "missing": (str(len(r.get("missing") or [])), _list(r.get("missing") or [])),
-        "documents": (str(len(clerks)), _documents(r["folder"], clerks, collapsed=True)),
-        "generated": (str(len(generated)), _documents(r["folder"], generated)),
-        "problems": (str(len(problems)), _list([_problem_line(r, p) for p in problems])),
+        "case": (r.case, f'<a href="{e(_href(r.folder))}/">{e(r.case)}</a>'),
+        "debtor": (r.debtor or "", e(r.debtor or "—")
+                   + (f'<div class="adm">{e(r.administrator)}</div>' if r.administrator else "")),
+        "officer": (r.officer or "", e(r.officer or "—")),
+        "stage": (r.stage_label or "", e(r.stage_label or "")),
+        "action": (r.next_action or "", e(r.next_action or "—")),
+        "deadline": (r.deadline.isoformat() if r.deadline else "", e(_day(r.deadline))),
+        "debt": _amount_cell(r.debt),
+        "penalty": _amount_cell(r.penalty),
+        "missing": (str(len(r.missing)), _list(list(r.missing))),
+        "documents": (str(len(clerks)), _documents(r.folder, clerks, collapsed=True)),
+        "generated": (str(len(generated)), _documents(r.folder, generated)),
+        "problems": (str(len(r.problems)), _list([_problem_line(r, p) for p in r.problems])),
     }
     tds = "".join(f'<td data-col="{c.key}" data-v="{e(cells[c.key][0])}"'
                   + (f' class="{deadline_class}"' if c.key == "deadline" and deadline_class else "")
                   + (' class="num"' if c.key in ("debt", "penalty") else "") + f">{cells[c.key][1]}</td>" for c in COLUMNS)
     attrs = " ".join(f'data-{key}="{e(_filter_value(r, key))}"' for key, _ in FILTERS)
-    return f'<tr {attrs} data-folder="{e(r["folder"])}">{tds}</tr>'
+    return f'<tr {attrs} data-folder="{e(r.folder)}">{tds}</tr>'
 
 
-def _documents(folder: str, documents: list[dict], collapsed: bool = False) -> str:
+def _amount_cell(amount: Decimal | None) -> tuple[str, str]:
+    """(sort value, shown text) of a money cell: the machine form to sort by, the Russian form to read."""
+    return (as_text(amount), html.escape(format_rub(amount))) if amount is not None else ("", "—")
+
+
+def _documents(folder: str, documents: list[StatusDocument], collapsed: bool = False) -> str:
     """Links to a case's files with their kinds; the clerk's own files fold under their count."""
-    from kezdocs.folders.intake import KINDS
+    from kezdocs.core.classification import KINDS
 
     e = html.escape
-    items = [f'<a href="{e(_href(folder, *d["path"].split("/")))}">{e(d["path"].split("/")[-1])}</a>'
-             + (f' <span class="kind">{e(KINDS.get(d["kind"], d["kind"]))}</span>' if collapsed and d.get("kind") else "")
+    items = [f'<a href="{e(_href(folder, *d.path.split("/")))}">{e(d.path.split("/")[-1])}</a>'
+             + (f' <span class="kind">{e(KINDS.get(d.kind, d.kind))}</span>' if collapsed and d.kind else "")
              for d in documents]
     listed = _list(items, escape=False)
     if not collapsed or not listed:
@@ -219,16 +224,16 @@ def _list(items: list[str], escape: bool = True) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(i) if escape else i}</li>" for i in items) + "</ul>"
 
 
-def _filter_value(record: dict, key: str) -> str:
+def _filter_value(record: CaseStatus, key: str) -> str:
     if key == "officer":
-        return record.get("officer") or NO_OFFICER
-    return record.get(key) or ""
+        return record.officer or NO_OFFICER
+    return getattr(record, key) or ""
 
 
-def _filter_select(key: str, label: str, records: list[dict]) -> str:
+def _filter_select(key: str, label: str, records: list[CaseStatus]) -> str:
     e = html.escape
     if key == "stage":
-        options = {r.get("stage") or "": r.get("stage_label") or "" for r in records}
+        options = {r.stage: r.stage_label or "" for r in records}
     else:
         options = {_filter_value(r, key): _filter_value(r, key) for r in records}
     items = "".join(f'<option value="{e(v)}">{e(text)}</option>'
@@ -237,7 +242,7 @@ def _filter_select(key: str, label: str, records: list[dict]) -> str:
             f'<option value="">все</option>{items}</select></label>\n')
 
 
-def _agenda_block(records: list[dict], today: date) -> str:
+def _agenda_block(records: list[CaseStatus], today: date) -> str:
     """Today's agenda: what is due today and what is already missed, by officer."""
     items = stages.agenda(records, today, 0)
     e = html.escape
@@ -252,14 +257,14 @@ def _agenda_block(records: list[dict], today: date) -> str:
             f"<tbody>{rows}</tbody></table></section>")
 
 
-def _totals(records: list[dict], key) -> list[tuple[str, int, Decimal, Decimal]]:
+def _totals(records: list[CaseStatus], key) -> list[tuple[str, int, Decimal, Decimal]]:
     """(group, cases, debt, penalty), in order of first appearance; broken cards count with no money."""
     groups: dict[str, list] = defaultdict(lambda: [0, Decimal("0"), Decimal("0")])
     for r in records:
         g = groups[key(r)]
         g[0] += 1
-        g[1] += Decimal(r["debt"]) if r.get("debt") is not None else 0
-        g[2] += Decimal(r["penalty"]) if r.get("penalty") is not None else 0
+        g[1] += r.debt if r.debt is not None else 0
+        g[2] += r.penalty if r.penalty is not None else 0
     return [(name, *values) for name, values in groups.items()]
 
 
@@ -346,7 +351,7 @@ def case_paths(root: Root) -> dict[str, Path]:
     return {folder_name(p): p for p in root.case_folders()}
 
 
-def write_status(folder: Path, record: dict, today: date) -> bool:
+def write_status(folder: Path, record: CaseStatus, today: date) -> bool:
     """Rewrite a case folder's `СТАТУС.txt` when its content changed; never recreate a vanished folder.
 
     After a write, the temporary files a killed write left in the folder are removed.
@@ -359,7 +364,7 @@ def write_status(folder: Path, record: dict, today: date) -> bool:
     return written
 
 
-def write_summary(root: Root, records: list[dict], today: date) -> bool:
+def write_summary(root: Root, records: list[CaseStatus], today: date) -> bool:
     """Rewrite the root's `Сводка.html` when its content changed."""
     page = summary_html(records, today, root.calendar, root.settings.short_name)
     return write_text_if_changed(root.path / SUMMARY_FILE, page)

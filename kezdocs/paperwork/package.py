@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import io
 import os
 import re
 import shutil
@@ -39,35 +38,28 @@ from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
-from kezdocs.folders import intake
-
-from kezdocs.folders import locks
-
-from kezdocs.paperwork import render
-
-from kezdocs.core import requirements
-
-from kezdocs.core import stages
-from kezdocs.folders.casefolder import GENERATED_DIR, CaseFolder, Root, nfc
+from kezdocs.core import classification, requirements, stages
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders.files import fsync_dir, os_error_reason, write_bytes_atomic
 from kezdocs.core.model import Problem
+from kezdocs.core.names import nfc
 from kezdocs.core.penalty import for_case
+from kezdocs.folders import intake, locks
+from kezdocs.folders.casefolder import GENERATED_DIR, CaseFolder, Root
+from kezdocs.folders.files import fsync_dir, os_error_reason, write_bytes_atomic
+from kezdocs.paperwork import render
+from kezdocs.paperwork.libreoffice import soffice
+from kezdocs.paperwork.package_files import Attachment, Converter, merged_pdf
 
 PACKAGE_DIR = intake.PACKAGE_PREFIX + "{day}"  # Сформировано/Пакет 2024-05-20
 MERGED_NAME = "Пакет одним файлом.pdf"
 CALCULATION_TITLE = "Расчёт задолженности и пени"
 DOCUMENT_TITLES = {"lawsuit": "Исковое заявление", "court-order": "Заявление о выдаче судебного приказа"}
-OFFICE_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".txt"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
 MAX_TITLE = 100  # characters of a file name's title part: court portals and Windows paths are short
-SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES}
 _OWN_FILE = re.compile(r"^\d{2} .+\.\w+$")
 BUILD_PREFIX = ".kezdocs-build-"  # Сформировано/.kezdocs-build-…: a package being built (hidden: not a document)
 ASIDE_PREFIX = ".kezdocs-aside-"  # Сформировано/.kezdocs-aside-Пакет <date>: the previous package during the swap
 PROFILE_DIR = "libreoffice-profile"  # under ROOT/.kezdocs/: LibreOffice's settings (no documents), kept for speed
 LOCK_TIMEOUT = 300.0  # seconds to wait for another package of the same case (LibreOffice may take minutes)
-PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1, 7.5.5)
 
 
 # --- check ---------------------------------------------------------------------------------
@@ -75,7 +67,7 @@ PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (I
 @dataclass
 class CheckResult:
     folder: CaseFolder
-    documents: list[intake.Document]
+    documents: list[classification.Document]
     checklist: requirements.Checklist | None
     problems: list[Problem]
     assessment: object = None
@@ -106,21 +98,6 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
 
 
 # --- build ---------------------------------------------------------------------------------
-
-@dataclass
-class Attachment:
-    title: str
-    source: Path  # the file read (a clerk's file, or one kezdocs generated in the build folder)
-    doc: intake.Document | None = None  # the clerk's document it comes from; None for kezdocs's own
-    file: Path | None = None  # the copy taken of `source` in the build folder: what is packaged without a PDF
-    pdf: Path | None = None  # the PDF to package; None when there is none (a DOCX without LibreOffice)
-    pages: int | None = None
-    problem: str | None = None  # why the file cannot go into the package; None when it can
-
-    @property
-    def shown(self) -> str:
-        return self.doc.relpath if self.doc is not None else self.source.name
-
 
 @dataclass
 class PackageResult:
@@ -176,21 +153,21 @@ def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResu
     return made
 
 
-def _planned(today: date) -> intake.Document:
+def _planned(today: date) -> classification.Document:
     """The calculation the package generates afresh: it counts as present for the checklist."""
-    return intake.Document(f"{GENERATED_DIR}/{CALCULATION_TITLE}.pdf", "calculation",
-                           intake.KINDS["calculation"], today, (), "name")
+    return classification.Document(f"{GENERATED_DIR}/{CALCULATION_TITLE}.pdf", "calculation",
+                           classification.KINDS["calculation"], today, (), "name")
 
 
 def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Path, force: bool) -> PackageResult:
     """Make the numbered files and the merged PDF in `work/package`; everything read is copied into `work` first."""
     case_folder, case = result.folder, result.folder.case
     warnings = [str(p) for p in result.problems]
-    office = render.soffice()
+    office = soffice()
     if office is None:
         warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
                         "(установите LibreOffice и повторите kezdocs package)")
-    converter = _Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
+    converter = Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
     calculation = Attachment(CALCULATION_TITLE,
                              render.generate(root, case_folder, "calculation", today, out=work / "work" / "calc")[0])
     attachments, checklist, left_out = _choose(case_folder, step, result.documents, _planned(today), converter,
@@ -212,8 +189,8 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
     return PackageResult(out, files, out / MERGED_NAME, step, checklist.missing, warnings, left_out)
 
 
-def _choose(case_folder: CaseFolder, step: str, documents: list[intake.Document], planned: intake.Document,
-            converter: _Converter, calculation: Attachment):
+def _choose(case_folder: CaseFolder, step: str, documents: list[classification.Document], planned: classification.Document,
+            converter: Converter, calculation: Attachment):
     """The attachments of the checklist, each copied and checked; a file that cannot be included is left out
     and the checklist is drawn again without it (a generated claim may stand in for a damaged scan, or the item
     becomes missing). Returns (attachments, checklist, «file: why» of the files left out)."""
@@ -243,7 +220,7 @@ def _court_step(result: CheckResult) -> str:
     return requirements.court_step(result.assessment.route)
 
 
-def _chosen(item: requirements.Item, documents: list[intake.Document]) -> list[intake.Document]:
+def _chosen(item: requirements.Item, documents: list[classification.Document]) -> list[classification.Document]:
     """The files an item attaches: the clerk's (signed scans) when there are any, else generated ones."""
     by_path = {d.relpath: d for d in documents}
     docs = [by_path[f] for f in item.files if f in by_path]
@@ -262,7 +239,7 @@ def _unique(attachments: list[Attachment]) -> list[Attachment]:
     return result
 
 
-def _title(doc: intake.Document) -> str:
+def _title(doc: classification.Document) -> str:
     """A clerk who named the file said what it is; otherwise the kind says it, with the file name."""
     stem = nfc(doc.stem)
     title = stem if doc.source_of_kind == "name" else f"{doc.label} ({stem})"
@@ -342,172 +319,6 @@ def _write_failed(exc: OSError) -> str:
             "не изменён. Закройте файлы пакета в других программах, проверьте права на папку и повторите")
 
 
-# --- conversion ----------------------------------------------------------------------------
-
-class _Converter:
-    """Copies each file into the build folder and gives it a checked PDF and its page count: PDFs as they are,
-    images via fpdf2, office files via LibreOffice (one call per batch, working inside the build folder).
-    A clerk's file that cannot be included gets `problem`; kezdocs's own documents are packaged as they are."""
-
-    def __init__(self, work: Path, office: str | None, profile: Path, warnings: list[str]):
-        self.work, self.office, self.profile, self.warnings = work, office, profile, warnings
-        self.count = 0
-
-    def prepare(self, attachments: list[Attachment]) -> None:
-        pending = []
-        for a in attachments:
-            self.count += 1
-            self._take(a, self.count)
-            if a.problem is None and a.pdf is None and a.file.suffix in OFFICE_SUFFIXES and self.office:
-                pending.append(a)
-        if pending:
-            self._convert(pending)
-        for a in attachments:
-            if a.pdf is not None and a.problem is None:
-                a.pages, a.problem = check_pdf(a.pdf)
-                if a.problem:
-                    a.pdf = None
-            if a.problem and a.doc is None:  # kezdocs's own lawsuit or calculation is never left out
-                self.warnings.append(f"«{a.source.name}»: {a.problem} — упакован как есть")
-                a.problem, a.pdf = None, None
-
-    def _take(self, a: Attachment, n: int) -> None:
-        suffix = a.source.suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            a.problem = (f"формат «{suffix or 'без расширения'}» не принимается в пакет — "
-                         "сохраните документ в PDF (или JPEG, PNG, DOCX)")
-            return
-        (self.work / "src").mkdir(parents=True, exist_ok=True)
-        copy = self.work / "src" / f"{n:03d}{suffix}"  # numbered: two «скан.pdf» from two folders do not collide
-        a.problem = _snapshot(a.source, copy)
-        if a.problem:
-            return
-        a.file = copy
-        if suffix == ".pdf":
-            a.pdf = copy
-        elif suffix in IMAGE_SUFFIXES:
-            a.pdf, a.problem = _image_pdf(copy, self.work / "src" / f"{n:03d}.pdf")
-
-    def _convert(self, pending: list[Attachment]) -> None:
-        out = self.work / "pdf"
-        try:
-            render.convert_to_pdf([a.file for a in pending], out, workdir=self.work, profile=self.profile)
-        except KezdocsError:
-            pass  # which files did convert is seen below
-        for a in pending:
-            produced = out / f"{a.file.stem}.pdf"
-            if produced.is_file():
-                a.pdf = produced
-            else:
-                a.problem = "LibreOffice не смог преобразовать файл в PDF — файл повреждён или защищён паролем"
-
-
-def _snapshot(source: Path, copy: Path) -> str | None:
-    """Copy a file read into the build folder (the package is made from this copy, never from a file that
-    changes meanwhile); a problem when it cannot be read or changed while being copied (still being copied)."""
-    try:
-        before = os.stat(source)
-        handle = open(source, "rb")
-    except OSError as exc:
-        return f"файл не открывается: {exc.strerror or exc}"
-    copied = 0
-    with handle, open(copy, "wb") as out:
-        while True:
-            try:
-                block = handle.read(1 << 20)
-            except OSError as exc:
-                return f"файл не читается: {exc.strerror or exc}"
-            if not block:
-                break
-            out.write(block)
-            copied += len(block)
-        out.flush()
-        os.fsync(out.fileno())
-    try:
-        after = os.stat(source)
-    except OSError:
-        return "файл исчез, пока его читали"
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or copied != after.st_size:
-        return "файл ещё изменяется (идёт копирование?) — дождитесь его окончания и повторите"
-    return None
-
-
-def check_pdf(path: Path) -> tuple[int | None, str | None]:
-    """(pages, None) for a PDF that can go into the package whole, else (None, why): a file cut short (still
-    being copied: no «%%EOF» at its end), one pypdf cannot read or copy page by page, one with no pages."""
-    from pypdf import PdfWriter
-
-    try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            handle.seek(max(0, size - PDF_TAIL))
-            tail = handle.read()
-    except OSError as exc:
-        return None, f"файл не читается: {exc.strerror or exc}"
-    if b"%%EOF" not in tail:
-        return None, "PDF обрывается (нет конца файла) — файл ещё копируется или повреждён"
-    with intake.quiet("pypdf"):
-        try:
-            reader = _open_pdf(path)
-            pages = len(reader.pages)
-            if pages:
-                trial = PdfWriter()  # exactly what the merge will do, written to nowhere
-                trial.append(reader)
-                trial.write(_Sink())
-        except Exception:  # noqa: BLE001 - any failure of a damaged file means: not in the package
-            return None, "PDF не читается — файл повреждён или защищён паролем"
-    if not pages:
-        return None, "в PDF нет ни одной страницы"
-    return pages, None
-
-
-def _open_pdf(path: Path):
-    """A reader; a PDF with an owner password only (no password to open) is opened as a viewer would."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(path)
-    if reader.is_encrypted:
-        reader.decrypt("")
-    return reader
-
-
-class _Sink(io.RawIOBase):
-    """A stream that counts and forgets: a trial write costs no memory."""
-
-    def __init__(self):
-        super().__init__()
-        self.position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.position
-
-
-def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
-    """A scan saved as a picture becomes one A4 page; a picture cut short or damaged is a problem."""
-    from PIL import Image
-
-    from kezdocs.paperwork.pdftext import new_document
-
-    try:
-        with Image.open(source) as picture:
-            picture.load()  # a file still being copied is cut short: decoding it whole fails
-        pdf = new_document()
-        pdf.add_page()
-        pdf.image(str(source), x=pdf.l_margin, y=pdf.t_margin, w=pdf.epw, h=pdf.eph, keep_aspect_ratio=True)
-        data = bytes(pdf.output())
-    except Exception:  # noqa: BLE001 - a damaged picture is reported, the package goes on
-        return None, "изображение не читается — файл повреждён или ещё копируется"
-    target.write_bytes(data)
-    return target, None
-
-
 # --- output --------------------------------------------------------------------------------
 
 def file_name(number: int, title: str, suffix: str) -> str:
@@ -536,51 +347,3 @@ def _place_numbered(everything: list[Attachment], out: Path) -> list[Path]:
         written.append(target)
     fsync_dir(out)
     return written
-
-
-def merged_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
-    """The inventory page, then every PDF with a bookmark of its number and title."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    inventory = inventory_pdf(everything, heading, missing)
-    writer.append(PdfReader(io.BytesIO(inventory)), outline_item="Опись документов")
-    with intake.quiet("pypdf"):
-        for n, a in enumerate(everything, 1):
-            if a.pdf is not None:
-                writer.append(_open_pdf(a.pdf), outline_item=f"{n:02d} {a.title}")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
-    """Опись: number, name, pages; what is missing (a package built with --force) goes first.
-
-    A court document: it lists only what the package holds, and no program's words (no «--force»)."""
-    from kezdocs.paperwork.pdftext import new_document
-
-    pdf = new_document()
-    pdf.add_page()
-    pdf.set_font("roboto", "B", 14)
-    pdf.multi_cell(0, 8, "Опись документов", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("roboto", "", 11)
-    pdf.multi_cell(0, 6, heading, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    if missing:
-        pdf.set_text_color(170, 0, 0)
-        pdf.set_font("roboto", "B", 11)
-        pdf.multi_cell(0, 6, "В комплекте документов не хватает:", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("roboto", "", 11)
-        for m in missing:
-            pdf.multi_cell(0, 6, f"• {m}", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-        pdf.ln(4)
-    with pdf.table(col_widths=(12, 140, 25), text_align=("CENTER", "LEFT", "CENTER")) as table:
-        table.row(("№", "Наименование документа", "Листов"))
-        for n, a in enumerate(everything, 1):
-            note = "" if a.pdf else " (не PDF — в общий файл не вошёл)"
-            table.row((str(n), a.title + note, str(a.pages) if a.pages else "—"))
-        total = sum(a.pages or 0 for a in everything)
-        table.row(("", "Всего листов", str(total)))
-    return bytes(pdf.output())

@@ -23,11 +23,12 @@ from pathvalidate import sanitize_filename
 
 from kezdocs.core import reports
 from kezdocs.core.card import CARD_NAME
-from kezdocs.folders.casefolder import Root, shown_name
+from kezdocs.folders.casefolder import Root
+from kezdocs.core.names import shown_name
 from kezdocs.core.errors import KezdocsError
 from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.core.model import Problem
-from kezdocs.core.reports import Report
+from kezdocs.core.tables import Report, clean, display
 from kezdocs.paperwork.xlsx import workbook_bytes
 
 REPORTS_DIR = "Отчёты"
@@ -120,7 +121,7 @@ def write(root: Root, kind: str, when: date | str, administrator: str | None = N
     """Build the report and write it (atomically) to `out` or to «Отчёты/<Russian name>.<fmt>»."""
     if fmt not in FORMATS:
         raise KezdocsError(f"формат «{fmt}» не поддерживается: xlsx или docx")
-    report = reports.clean(build(root, kind, when, administrator))
+    report = clean(build(root, kind, when, administrator))
     data = workbook_bytes([report]) if fmt == "xlsx" else docx_bytes(report)
     path = out or root.path / REPORTS_DIR / default_name(kind, when, administrator, fmt)
     write_bytes_atomic(path, data)
@@ -136,7 +137,7 @@ def default_name(kind: str, when: date | str, administrator: str | None, fmt: st
 
 def docx_bytes(report: Report) -> bytes:
     """The report in its DOCX template (docxtpl: autoescape, undefined names are errors)."""
-    report = reports.clean(report)
+    report = clean(report)
     source = resources.files("kezdocs.templates").joinpath(f"report_{report.kind}.docx").read_bytes()
     template = DocxTemplate(io.BytesIO(source))
     kinds = [c.kind for c in report.columns]
@@ -145,8 +146,8 @@ def docx_bytes(report: Report) -> bytes:
         "title": report.title,
         "organisation": report.organisation,
         "caption": report.caption,
-        "rows": [[Listing(reports.display(v, k)) for v, k in zip(row, kinds)] for row in report.rows],
-        "totals": [reports.display(v, k) for v, k in zip(report.totals(), kinds)],
+        "rows": [[Listing(display(v, k)) for v, k in zip(row, kinds)] for row in report.rows],
+        "totals": [display(v, k) for v, k in zip(report.totals(), kinds)],
         "notes": list(report.notes),
         "skipped": [p.message for p in report.skipped] + [str(p) for p in report.failed],
     }

@@ -10,7 +10,7 @@ Every text is stored as a text cell, whatever it starts with: a debtor named
 `=HYPERLINK(…)` or `+7 …` is shown as written and never evaluated (the
 cell's type is "s", and a value that Excel would read as a formula when
 edited gets the quote-prefix style). Only kezdocs' own totals are formulas.
-Characters XML cannot hold are taken out first (`reports.clean`, which says
+Characters XML cannot hold are taken out first (`tables.clean`, which says
 which case and column lost what).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from kezdocs.core.reports import CONTROL_CHARS, Column, Report, clean
+from kezdocs.core.tables import CONTROL_CHARS, Column, Report, clean
 
 FORMATS = {"money": "#,##0.00", "date": "DD.MM.YYYY", "ratio": "0.00", "text": "@"}
 THIN = Side(style="thin")

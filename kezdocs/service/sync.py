@@ -15,15 +15,16 @@ from typing import Callable, Iterable
 from kezdocs.paperwork import dashboard
 from kezdocs.folders.casefolder import Root
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.status import CaseStatus
 from kezdocs.folders.files import os_error_reason, remove_stale_temp
 from kezdocs.folders.scan import scan
 
-Due = Callable[[dict], list[str]]  # a case's status record -> the document kinds to generate now
+Due = Callable[[CaseStatus], list[str]]  # a case's status record -> the document kinds to generate now
 
 
 @dataclass
 class Synced:
-    records: list[dict]  # every case's status record, in folder order
+    records: list[CaseStatus]  # every case's status record, in folder order
     warnings: list[str]  # about the index and the root's own files
     cases: list[str] = field(default_factory=list)  # the folders whose status was brought up to date
     statuses: int = 0  # СТАТУС.txt files whose content changed
@@ -33,7 +34,7 @@ class Synced:
 
 
 def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
-         pick: Callable[[dict[str, dict]], Iterable[str]] | None = None, due: Due | None = None,
+         pick: Callable[[dict[str, CaseStatus]], Iterable[str]] | None = None, due: Due | None = None,
          full: bool = False) -> Synced:
     """Bring the root up to date for `today`.
 
@@ -47,7 +48,7 @@ def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
     """
     names = sorted(set(only)) if only is not None else None
     result = scan(root, today, full=full, only=[root.path / n for n in names] if names is not None else None)
-    records = {r["folder"]: r for r in result.records}
+    records = {r.folder: r for r in result.records}
     chosen = sorted(pick(records)) if pick else (names if names is not None else sorted(records))
     synced = Synced(result.records, list(result.warnings), chosen, summary=root.path / dashboard.SUMMARY_FILE)
     if names is None:
@@ -65,7 +66,7 @@ def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
     return synced
 
 
-def _write_statuses(synced: Synced, records: dict[str, dict], paths: dict[str, Path], today: date) -> None:
+def _write_statuses(synced: Synced, records: dict[str, CaseStatus], paths: dict[str, Path], today: date) -> None:
     for name in synced.cases:
         if name not in paths or name not in records:
             continue
@@ -75,22 +76,22 @@ def _write_statuses(synced: Synced, records: dict[str, dict], paths: dict[str, P
             synced.failed.append(f"дело «{name}»: {dashboard.STATUS_FILE} не записан — {os_error_reason(exc)}")
 
 
-def _generate(root: Root, synced: Synced, records: dict[str, dict], paths: dict[str, Path], today: date,
+def _generate(root: Root, synced: Synced, records: dict[str, CaseStatus], paths: dict[str, Path], today: date,
               due: Due) -> list[str]:
-    """The documents each chosen case calls for now; an edited one is never overwritten (render.store)."""
+    """The documents each chosen case calls for now; an edited one is never overwritten (generated.store)."""
     from kezdocs.paperwork import render
 
     made = []
     for name in synced.cases:
         record = records.get(name)
-        if record is None or record.get("stage") == "card_error" or name not in paths:
+        if record is None or record.card_error or name not in paths:
             continue
         for kind in due(record):
             try:
                 written = render.generate(root, paths[name], kind, today)
             except (KezdocsError, OSError) as exc:
                 reason = os_error_reason(exc) if isinstance(exc, OSError) else str(exc)
-                synced.failed.append(f"дело «{record['case']}»: документ «{kind}» не сформирован — {reason}")
+                synced.failed.append(f"дело «{record.case}»: документ «{kind}» не сформирован — {reason}")
                 continue
             synced.documents += [(name, path) for path in written]
             made += [name] if written else []

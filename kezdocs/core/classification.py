@@ -1,0 +1,358 @@
+"""Classification: what a file a clerk drops into a case folder is, from its path and its text.
+
+Pure: a rule table (`DEFAULT_RULES`, extended from `настройки.yaml`, section
+«классификация») applied to a file's path and the text the shell read
+(`folders.intake`).
+
+Order of evidence: the file name, then its folders (innermost first), then
+its text. A keyword matches whole words, case- and ё-insensitively, in
+Unicode NFC; a trailing `*` allows any ending («квитанци*»); a trailing dot
+marks an abbreviation («дог.»); «а+б» needs both parts, anywhere in the
+file's path («Иск/квитанция.pdf» is proof the lawsuit was sent). The first
+matching rule of the table wins. In the text, the rule matching earliest
+wins (a document's title comes first; a lawsuit mentions «претензия» only
+later).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from kezdocs.core.card import GENERATED_DIR
+from kezdocs.core.model import Problem
+from kezdocs.core.names import nfc
+from kezdocs.core.plaintext import Map, Seq, Text
+from kezdocs.core.requirements import POSTAL_KINDS
+from kezdocs.core.settings import SETTINGS_NAME, Settings
+
+SECTION = "классификация"
+MAX_TEXT = 20_000  # characters of a document's text kept (its ШПИ are looked for there)
+HEAD = 3_000  # text rules look at the start of a document, where its title is
+
+# Stable code -> Russian label, in the order lists show them.
+KINDS: dict[str, str] = {
+    "contract": "договор",
+    "amendment": "дополнительное соглашение",
+    "act_invoice": "акт / счёт",
+    "reconciliation": "акт сверки",
+    "calculation": "расчёт",
+    "claim_copy": "претензия (копия)",
+    "postal_receipt": "почтовая квитанция",
+    "post_inventory": "опись вложения",
+    "delivery_notice": "уведомление о вручении",
+    "tracking_report": "отчёт об отслеживании",
+    "registry_extract": "выписка ЕГРЮЛ/ЕГРИП",
+    "power_of_attorney": "доверенность",
+    "diploma": "диплом представителя",
+    "lawsuit": "исковое заявление",
+    "lawsuit_sent_proof": "подтверждение направления иска",
+    "court_ruling": "определение суда",
+    "judgment": "решение суда",
+    "court_order": "судебный приказ",
+    "writ": "исполнительный лист",
+    "bank_response": "ответ банка",
+    "bailiff_decision": "постановление ФССП",
+    "payment_order": "платёжное поручение",
+    "other": "прочее",
+}
+# Other names a user may give a kind in the settings (besides its label and code).
+KIND_ALIASES = {"акт": "act_invoice", "счёт": "act_invoice", "счет": "act_invoice", "претензия": "claim_copy",
+                "квитанция": "postal_receipt", "выписка": "registry_extract", "диплом": "diploma",
+                "иск": "lawsuit", "определение": "court_ruling", "решение": "judgment",
+                "постановление": "bailiff_decision", "другое": "other"}
+
+# Name keywords, most specific first (the first matching rule wins).
+DEFAULT_NAME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("lawsuit_sent_proof", ("квитанци*+иск*", "чек*+иск*", "опис*+иск*", "уведомлени*+иск*", "отслеживани*+иск*",
+                            "трек*+иск*", "отправк*+иск*", "направлени*+иск*", "почт*+иск*",
+                            "квитанци*+приказ*", "опис*+приказ*", "направлени*+приказ*", "отправк*+приказ*")),
+    ("bank_response", ("ответ*+банк*", "письм*+банк*", "уведомлени*+банк*", "возврат*+банк*")),
+    ("post_inventory", ("опис*", "ф.107", "форма 107")),
+    ("delivery_notice", ("уведомлени*", "увед.", "ф.119", "вручени*")),
+    ("tracking_report", ("отслеживани*", "трек*")),
+    ("postal_receipt", ("квитанци*", "чек", "чеки", "чека")),
+    ("registry_extract", ("егрюл", "егрип", "выписк*")),
+    ("power_of_attorney", ("доверенност*", "дов-ть")),
+    ("diploma", ("диплом*",)),
+    ("lawsuit", ("заявлени* о выдач* судебн* приказ*", "заявлени* о вынесени* судебн* приказ*")),
+    ("court_ruling", ("определени*",)),
+    ("court_order", ("судебн* приказ*",)),
+    ("judgment", ("решени*",)),
+    ("writ", ("исполнительн* лист*", "исп. лист*", "исполнительн* документ*", "ил", "фс")),
+    ("bailiff_decision", ("постановлени*", "фссп", "осп")),
+    ("payment_order", ("платежн* поручени*", "платежн*", "платежк*", "п/п")),
+    ("reconciliation", ("акт* сверки", "сверк*")),
+    ("calculation", ("расчет*", "расч.")),
+    ("claim_copy", ("претензи*", "требовани*")),
+    ("lawsuit", ("иск*",)),
+    ("amendment", ("доп. соглашени*", "дополнительн* соглашени*", "допсоглашени*", "дс")),
+    ("act_invoice", ("акт", "акты", "акта", "актов", "счет", "счета", "счет-фактур*", "упд", "накладн*")),
+    ("contract", ("договор*", "дог.", "контракт*", "соглашени*")),
+)
+
+# Title phrases in a document's text (the earliest match wins).
+DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("post_inventory", ("опись вложени*", "ф. 107", "форма 107")),
+    ("delivery_notice", ("уведомление о вручении", "ф. 119")),
+    ("tracking_report", ("отчет об отслеживании*", "отслеживани* почтов* отправлени*")),
+    ("postal_receipt", ("кассов* чек*", "квитанци*")),
+    ("registry_extract", ("выписка из единого государственного реестра*", "выписка из егрюл", "выписка из егрип")),
+    ("power_of_attorney", ("доверенность",)),
+    ("diploma", ("диплом",)),
+    ("lawsuit", ("исковое заявление", "цена иска", "заявление о выдаче судебного приказа",
+                 "заявление о вынесении судебного приказа")),
+    ("court_ruling", ("определение",)),
+    ("court_order", ("судебный приказ",)),
+    ("judgment", ("решение", "именем российской федерации")),
+    ("writ", ("исполнительный лист", "серия фс")),
+    ("bailiff_decision", ("постановление",)),
+    ("payment_order", ("платежное поручение",)),
+    ("reconciliation", ("акт сверки*",)),
+    ("calculation", ("расчет задолженности", "расчет пен*", "расчет неустойки", "расчет процентов",
+                     "расчет исковых требований", "расчет суммы")),
+    ("claim_copy", ("претензия", "требование (претензия)", "требование об уплате*", "требование о погашении*")),
+    ("amendment", ("дополнительное соглашение",)),
+    ("act_invoice", ("акт №", "акт оказан*", "акт выполнен*", "акт приема-передачи", "счет на оплату",
+                     "счет-фактура", "счет №", "универсальный передаточный документ")),
+    ("contract", ("договор", "муниципальный контракт", "контракт")),
+)
+
+# Kinds whose ШПИ matters (claim proofs are matched to addresses by it).
+TRACKED_KINDS = (*POSTAL_KINDS, "lawsuit_sent_proof")
+
+_LETTER = r"[^\W_]"  # a letter or digit: what a word is made of
+_SEP = r"[\s_\-/]*"  # names write spaces as «_» or «-»; «п/п» may be «пп» or «п-п»
+_DATES = (
+    re.compile(r"(?<!\d)(?P<y>\d{4})[-._](?P<m>\d{1,2})[-._](?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})[-._](?P<m>\d{1,2})[-._](?P<y>\d{4}|\d{2})(?!\d)"),
+)
+_TRACKING = re.compile(r"(?<!\d)\d{14}(?!\d)|(?<!\d)(?<!\d )\d{6} \d{2} \d{5} \d(?! ?\d)")
+
+
+def fold(text: str) -> str:
+    """How names and keywords are compared: NFC, case-folded, ё as е, spaces collapsed."""
+    return re.sub(r"\s+", " ", nfc(text).casefold().replace("ё", "е"))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One keyword of the table: the kind it gives and the compiled parts that must all match."""
+
+    kind: str
+    keyword: str
+    parts: tuple[re.Pattern, ...]
+
+    @property
+    def compound(self) -> bool:
+        return len(self.parts) > 1
+
+    def position(self, text: str) -> int | None:
+        """Where the rule matches in folded `text` (the last of its parts), or None."""
+        found = [p.search(text) for p in self.parts]
+        return None if not all(found) else max(m.start() for m in found)
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a cheap key for `classify_by_name`'s cache
+class Rules:
+    names: tuple[Rule, ...]
+    texts: tuple[Rule, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A classified file: `relpath` as in `FileEntry`; `tracking` holds every ШПИ found (name first)."""
+
+    relpath: str
+    kind: str
+    label: str
+    date: date | None
+    tracking: tuple[str, ...]
+    source_of_kind: str  # "name" | "folder" | "text" | "none"
+
+    @property
+    def generated(self) -> bool:
+        """Written by kezdocs into `Сформировано/`: counts as present for what it is."""
+        return self.relpath.startswith(GENERATED_DIR + "/")
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.relpath).stem
+
+
+def compile_keyword(keyword: str) -> re.Pattern:
+    """A keyword as a regex over folded text; ValueError when it has no letters or digits."""
+    text = fold(keyword.strip())
+    if not re.search(_LETTER, text):
+        raise ValueError(keyword)
+    out = [f"(?<!{_LETTER})"] if re.match(_LETTER, text) else []
+    for i, ch in enumerate(text):
+        last = i == len(text) - 1
+        if ch == "*":
+            out.append(f"{_LETTER}*")
+        elif ch in " _-/":
+            if not out or out[-1] != _SEP:
+                out.append(_SEP)
+        elif ch == "." and last:
+            out.append(f"(?:\\.|(?!{_LETTER}))")
+        elif ch == ".":
+            out += [r"\.?", _SEP]
+        else:
+            out.append(re.escape(ch))
+    if re.match(_LETTER, text[-1]):
+        out.append(f"(?!{_LETTER})")
+    return re.compile("".join(out))
+
+
+def make_rule(kind: str, keyword: str) -> Rule:
+    return Rule(kind, keyword, tuple(compile_keyword(part) for part in keyword.split("+")))
+
+
+def _table(words: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Rule, ...]:
+    return tuple(make_rule(kind, w) for kind, keywords in words for w in keywords)
+
+
+DEFAULT_RULES = Rules(_table(DEFAULT_NAME_WORDS), _table(DEFAULT_TEXT_WORDS))
+
+
+# --- the pure classifier ------------------------------------------------------------------
+
+@lru_cache(maxsize=8192)
+def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
+    """(kind, "name" or "folder") when the file's name or one of its folders says what it is.
+
+    Cached: a scan asks twice per file (does it need its text? what is it?),
+    and a root of thousands repeats the same names.
+    """
+    parts = nfc(relpath).split("/")
+    if parts[0] == GENERATED_DIR:
+        parts = parts[1:]
+    stem = fold(PurePosixPath(parts[-1]).stem)
+    whole = fold(" / ".join([*parts[:-1], PurePosixPath(parts[-1]).stem]))
+    for rule in rules.names:
+        if rule.position(whole if rule.compound else stem) is not None:
+            return rule.kind, "name"
+    for folder in reversed(parts[:-1]):
+        folded = fold(folder)
+        for rule in rules.names:
+            if rule.position(folded) is not None:
+                return rule.kind, "folder"
+    return None
+
+
+def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
+    """(kind, source of the kind) for a file: by its name, its folders, then its text."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name:
+        return by_name
+    head = fold(text[:HEAD])
+    found = [(pos, i, r.kind) for i, r in enumerate(rules.texts) if (pos := r.position(head)) is not None]
+    if found:
+        return min(found)[2], "text"
+    return "other", "none"
+
+
+def needs_text(relpath: str, rules: Rules) -> bool:
+    """Reading text is slow: only when the name says nothing, or a postal document's ШПИ is not in its name."""
+    by_name = classify_by_name(relpath, rules)
+    if by_name is None:
+        return True
+    return by_name[0] in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name)
+
+
+def date_in_name(name: str) -> date | None:
+    """The first valid date written in a file name («2024-04-15 …», «… от 15.04.2024»)."""
+    found = []
+    for pattern in _DATES:
+        for m in pattern.finditer(name):
+            year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+            try:
+                found.append((m.start(), date(year, int(m["m"]), int(m["d"]))))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def tracking_numbers(text: str) -> tuple[str, ...]:
+    """Russian Post tracking numbers (ШПИ: 14 digits, maybe grouped 6-2-5-1), in order, once each."""
+    return tuple(dict.fromkeys(m.group().replace(" ", "") for m in _TRACKING.finditer(text)))
+
+
+def document(relpath: str, text: str, rules: Rules) -> Document:
+    """A classified file from its path and text (pure)."""
+    kind, source = classify(relpath, text, rules)
+    name = PurePosixPath(nfc(relpath)).name
+    return Document(nfc(relpath), kind, KINDS[kind], date_in_name(name),
+                    tracking_numbers(name + "\n" + text[:MAX_TEXT]), source)
+
+
+# --- rules from the settings ----------------------------------------------------------------
+
+def kind_code(name: str) -> str | None:
+    """A kind's code from its code, Russian label or alias, as a user writes it in the settings."""
+    key = fold(name).strip()
+    for code, label in KINDS.items():
+        if key in (code, fold(label)):
+            return code
+    return KIND_ALIASES.get(key)
+
+
+def rules_from_settings(settings: Settings) -> tuple[Rules, list[Problem]]:
+    """The user's rules (section «классификация») ahead of the defaults, and problems in them.
+
+    The section maps a kind to keywords for names, or to «слова» (names) and
+    «текст» (phrases in the text):
+
+        классификация:
+          договор: [контракт*, соглашение*]
+          платёжное поручение: {слова: [платёжка], текст: [платёжное поручение]}
+          прочее: [черновик*]
+    """
+    data = settings.extra.get(SECTION)
+    if data is None:
+        return DEFAULT_RULES, []
+    problems: list[Problem] = []
+    if not isinstance(data, Map):
+        line = getattr(data, "line", None)
+        return DEFAULT_RULES, [Problem(SETTINGS_NAME, line, f"«{SECTION}»: ожидается «вид документа: [слова, …]»", SECTION)]
+    names: list[Rule] = []
+    texts: list[Rule] = []
+    for key, value in data.items():
+        line = data.line_of(key)
+        code = kind_code(key)
+        if code is None:
+            hint = difflib.get_close_matches(fold(key), [fold(label) for label in KINDS.values()], n=1, cutoff=0.5)
+            problems.append(Problem(SETTINGS_NAME, line, f"«{SECTION}»: неизвестный вид документа «{key}»"
+                                    + (f"; может быть, «{hint[0]}»?" if hint else ""), SECTION))
+            continue
+        if isinstance(value, Map):
+            for sub in value:
+                if sub not in ("слова", "текст"):
+                    problems.append(Problem(SETTINGS_NAME, value.line_of(sub),
+                                            f"«{SECTION}.{key}»: неизвестное поле «{sub}» (допустимы «слова» и «текст»)",
+                                            SECTION))
+            groups = ((names, value.get("слова")), (texts, value.get("текст")))
+        else:
+            groups = ((names, value),)
+        for target, words in groups:
+            for word, word_line in _words(words, line):
+                try:
+                    target.append(make_rule(code, word))
+                except ValueError:
+                    problems.append(Problem(SETTINGS_NAME, word_line,
+                                            f"«{SECTION}.{key}»: «{word}» — не слово (нужны буквы или цифры)", SECTION))
+    return Rules((*names, *DEFAULT_RULES.names), (*texts, *DEFAULT_RULES.texts)), problems
+
+
+def _words(value, line: int) -> list[tuple[str, int]]:
+    if isinstance(value, Text):
+        items = [value]
+    elif isinstance(value, Seq):
+        items = [v for v in value if isinstance(v, Text)]
+    else:
+        return []
+    return [(t.value.strip(), t.line or line) for t in items if t.value.strip()]
+

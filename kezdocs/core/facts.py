@@ -1,0 +1,50 @@
+"""What a document is built from (`Facts`), and the readings of it that every part of a document shares:
+amounts as printed, the latest filing in court, a detail field of an event."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kezdocs.core.model import Case, Event
+from kezdocs.core.money import format_rub as _format_rub
+from kezdocs.core.penalty import Calculation
+from kezdocs.core.settings import Settings
+
+if TYPE_CHECKING:
+    from kezdocs.core.stages import Assessment
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a document is built from; `files` are the case folder's files (relpath, pages or None)."""
+
+    case: Case
+    settings: Settings
+    today: date
+    calc: Calculation
+    assessment: Assessment | None = None  # where the case stands (route, the voluntary term)
+    attachments: tuple[tuple[str, int | None], ...] | None = None
+    files: tuple[tuple[str, int | None], ...] = ()
+
+
+def format_rub(amount: Decimal) -> str:
+    """«15 000,00» with non-breaking spaces, so an amount never breaks across lines."""
+    return _format_rub(amount).replace(" ", "\u00a0")
+
+
+def last_filing(case: Case) -> Event | None:
+    """The latest lawsuit or court-order application filed, which names the court and the proceeding."""
+    filings = [e for e in case.events if e.kind in ("lawsuit_filed", "court_order_filed")]
+    return filings[-1] if filings else None
+
+
+def event_field(case: Case, keys: tuple[str, ...], kinds: tuple[str, ...]) -> str:
+    """A detail field of the latest event of the given kinds that has one («дело_суда», «номер» …)."""
+    for event in reversed(case.events):
+        if event.kind in kinds:
+            for key in keys:
+                if event.fields.get(key):
+                    return event.fields[key]
+    return ""

@@ -1,0 +1,206 @@
+"""A case's status as of one day: what the scan produces, the index stores, and every reader reads.
+
+`CaseStatus` is typed (dates are dates, money is Decimal); its JSON form
+(`to_json`) is what the index keeps and what `status --json` prints (the
+public keys, `public_json`): dates as ISO text, money as text with two places.
+`from_json` reads any stored record without failing on a missing key — a
+record of an older layout comes back with its own `version`, and the scan,
+which compares versions, builds it again. A value of the wrong type raises
+ValueError (the index treats such a record as absent).
+
+The defaults of `CaseStatus` are what a case holds when its processing failed
+before the value was known (no card, an internal error): the dashboard and
+СТАТУС.txt read them like any other status.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from kezdocs.core.money import as_text
+
+CARD_ERROR = "card_error"  # the stage of a case whose card could not be read
+
+# Keys of the status JSON as `status --json` prints them, in order (the index keeps a few more for itself).
+PUBLIC_KEYS = ("case", "folder", "debtor", "debtor_type", "administrator", "officer", "kbk", "stage", "stage_label",
+               "next_action", "deadline", "deadline_missed", "clause", "route", "debt", "penalty", "penalty_warnings",
+               "deadlines", "documents", "missing", "problems")
+
+
+@dataclass(frozen=True)
+class StatusDeadline:
+    """One term of the regulation for this case (`stages.Deadline`, as the status keeps it)."""
+
+    step: str
+    label: str
+    clause: str
+    due: date
+    done_on: date | None
+    state: str  # met, missed, pending
+
+    def to_json(self) -> dict:
+        return {"clause": self.clause, "done_on": _iso(self.done_on), "due": self.due.isoformat(), "label": self.label,
+                "state": self.state, "step": self.step}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatusDeadline:
+        return cls(data["step"], data["label"], data["clause"], _day(data["due"]), _day(data.get("done_on")),
+                   data["state"])
+
+
+@dataclass(frozen=True)
+class StatusDocument:
+    path: str  # relative to the case folder, with «/»
+    kind: str | None  # a code of `classification.KINDS`; None when not recognised
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "path": self.path}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatusDocument:
+        return cls(data["path"], data.get("kind"))
+
+
+@dataclass(frozen=True)
+class StatusProblem:
+    file: str | None  # relative to the root («2026-001 …/дело.yaml»)
+    line: int | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "line": self.line, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatusProblem:
+        return cls(data.get("file"), data.get("line"), data["message"])
+
+
+@dataclass(frozen=True)
+class StatusRoute:
+    """Where the claim goes (`route.Route`, as the status keeps it): what `render.due_kinds` and tests read."""
+
+    proceeding: str
+    court: str
+    order_court: str
+    lawsuit_court: str
+    price: dict[str, Decimal]  # debt, penalty, fines, total
+    threshold: Decimal | None
+    articles: str
+    label: str
+
+    @classmethod
+    def of(cls, route) -> StatusRoute:
+        """From a `route.Route` (duck-typed: this module imports nothing of the procedure)."""
+        return cls.from_json(route.as_json())
+
+    def to_json(self) -> dict:
+        return {"articles": self.articles, "court": self.court, "label": self.label,
+                "lawsuit_court": self.lawsuit_court, "order_court": self.order_court,
+                "price": {key: as_text(value) for key, value in sorted(self.price.items())},
+                "proceeding": self.proceeding, "threshold": _money_text(self.threshold)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatusRoute:
+        return cls(data.get("proceeding"), data.get("court"), data.get("order_court"), data.get("lawsuit_court"),
+                   {key: _money(value) for key, value in (data.get("price") or {}).items()},
+                   _money(data.get("threshold")), data.get("articles"), data.get("label"))
+
+
+@dataclass(frozen=True)
+class CaseStatus:
+    folder: str
+    case: str
+    debtor: str | None = None
+    debtor_type: str | None = None
+    administrator: str | None = None
+    officer: str | None = None
+    kbk: str | None = None
+    stage: str = CARD_ERROR
+    stage_label: str = "дело не обработано"
+    next_action: str | None = None
+    deadline: date | None = None
+    deadline_missed: bool = False
+    clause: str | None = None
+    deadlines: tuple[StatusDeadline, ...] = ()
+    route: str | None = None  # the Russian sentence `status` shows
+    route_detail: StatusRoute | None = None
+    accounts_known: bool = False  # the debtor's bank accounts are known (the writ goes to the bank)
+    debt: Decimal | None = None
+    penalty: Decimal | None = None
+    penalty_warnings: tuple[str, ...] | None = None  # None: no penalty was computed
+    documents: tuple[StatusDocument, ...] = ()
+    missing: tuple[str, ...] = ()  # the checklist items the folder lacks for the next step
+    problems: tuple[StatusProblem, ...] = ()
+    fingerprint: str | None = None  # of the folder's files when the status was computed
+    as_of: date | None = None  # the day the status is for
+    version: int | None = None  # of the scan that computed it (`scan.RECORD_VERSION`)
+
+    @property
+    def proceeding(self) -> str | None:
+        return self.route_detail.proceeding if self.route_detail else None
+
+    @property
+    def card_error(self) -> bool:
+        return self.stage == CARD_ERROR
+
+    def to_json(self) -> dict:
+        """The record as the index stores it: every field, JSON types only."""
+        value = {f.name: getattr(self, f.name) for f in fields(self)}
+        value.update(
+            deadline=_iso(self.deadline), as_of=_iso(self.as_of), debt=_money_text(self.debt),
+            penalty=_money_text(self.penalty), route_detail=self.route_detail.to_json() if self.route_detail else None,
+            penalty_warnings=list(self.penalty_warnings) if self.penalty_warnings is not None else None,
+            deadlines=[d.to_json() for d in self.deadlines], documents=[d.to_json() for d in self.documents],
+            missing=list(self.missing), problems=[p.to_json() for p in self.problems],
+        )
+        return value
+
+    def public_json(self) -> dict:
+        """The record as `status --json` prints it."""
+        value = self.to_json()
+        return {key: value[key] for key in PUBLIC_KEYS}
+
+    @classmethod
+    def from_json(cls, data: dict) -> CaseStatus:
+        """A stored record; a key it lacks takes its default (ValueError when a value has the wrong type)."""
+        try:
+            return cls._parse(data)
+        except (KeyError, TypeError, AttributeError, InvalidOperation) as exc:
+            raise ValueError(f"not a status record: {exc!r}") from None
+
+    @classmethod
+    def _parse(cls, data: dict) -> CaseStatus:
+        value = {key: item for key, item in data.items() if key in _FIELDS}
+        warnings = data.get("penalty_warnings")
+        detail = data.get("route_detail")
+        value.update(
+            deadline=_day(data.get("deadline")), as_of=_day(data.get("as_of")), debt=_money(data.get("debt")),
+            penalty=_money(data.get("penalty")), route_detail=StatusRoute.from_json(detail) if detail else None,
+            penalty_warnings=tuple(warnings) if warnings is not None else None,
+            deadlines=tuple(StatusDeadline.from_json(d) for d in data.get("deadlines") or ()),
+            documents=tuple(StatusDocument.from_json(d) for d in data.get("documents") or ()),
+            missing=tuple(data.get("missing") or ()),
+            problems=tuple(StatusProblem.from_json(p) for p in data.get("problems") or ()),
+        )
+        value.setdefault("case", data.get("folder"))
+        return cls(**value)
+
+
+_FIELDS = frozenset(f.name for f in fields(CaseStatus))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _money(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None else None
+
+
+def _money_text(amount: Decimal | None) -> str | None:
+    return as_text(amount) if amount is not None else None

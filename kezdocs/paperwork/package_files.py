@@ -1,0 +1,252 @@
+"""The files of a lawsuit package: each attachment copied aside, made a PDF and checked; the merged PDF with its
+inventory page (опись).
+
+PDFs go in as they are, pictures through fpdf2, office files through LibreOffice (`paperwork.libreoffice`,
+one call per batch). Every file is read once, into a copy inside the build folder, so the package never holds a
+file that changed while it was read; a file that cannot go in gets its reason (`Attachment.problem`).
+"""
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kezdocs.core import classification
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders import intake
+from kezdocs.paperwork.libreoffice import convert_to_pdf
+
+OFFICE_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".txt"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES}
+PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1, 7.5.5)
+
+
+@dataclass
+class Attachment:
+    title: str
+    source: Path  # the file read (a clerk's file, or one kezdocs generated in the build folder)
+    doc: classification.Document | None = None  # the clerk's document it comes from; None for kezdocs's own
+    file: Path | None = None  # the copy taken of `source` in the build folder: what is packaged without a PDF
+    pdf: Path | None = None  # the PDF to package; None when there is none (a DOCX without LibreOffice)
+    pages: int | None = None
+    problem: str | None = None  # why the file cannot go into the package; None when it can
+
+    @property
+    def shown(self) -> str:
+        return self.doc.relpath if self.doc is not None else self.source.name
+
+
+
+class Converter:
+    """Copies each file into the build folder and gives it a checked PDF and its page count: PDFs as they are,
+    images via fpdf2, office files via LibreOffice (one call per batch, working inside the build folder).
+    A clerk's file that cannot be included gets `problem`; kezdocs's own documents are packaged as they are."""
+
+    def __init__(self, work: Path, office: str | None, profile: Path, warnings: list[str]):
+        self.work, self.office, self.profile, self.warnings = work, office, profile, warnings
+        self.count = 0
+
+    def prepare(self, attachments: list[Attachment]) -> None:
+        pending = []
+        for a in attachments:
+            self.count += 1
+            self._take(a, self.count)
+            if a.problem is None and a.pdf is None and a.file.suffix in OFFICE_SUFFIXES and self.office:
+                pending.append(a)
+        if pending:
+            self._convert(pending)
+        for a in attachments:
+            if a.pdf is not None and a.problem is None:
+                a.pages, a.problem = check_pdf(a.pdf)
+                if a.problem:
+                    a.pdf = None
+            if a.problem and a.doc is None:  # kezdocs's own lawsuit or calculation is never left out
+                self.warnings.append(f"«{a.source.name}»: {a.problem} — упакован как есть")
+                a.problem, a.pdf = None, None
+
+    def _take(self, a: Attachment, n: int) -> None:
+        suffix = a.source.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            a.problem = (f"формат «{suffix or 'без расширения'}» не принимается в пакет — "
+                         "сохраните документ в PDF (или JPEG, PNG, DOCX)")
+            return
+        (self.work / "src").mkdir(parents=True, exist_ok=True)
+        copy = self.work / "src" / f"{n:03d}{suffix}"  # numbered: two «скан.pdf» from two folders do not collide
+        a.problem = _snapshot(a.source, copy)
+        if a.problem:
+            return
+        a.file = copy
+        if suffix == ".pdf":
+            a.pdf = copy
+        elif suffix in IMAGE_SUFFIXES:
+            a.pdf, a.problem = _image_pdf(copy, self.work / "src" / f"{n:03d}.pdf")
+
+    def _convert(self, pending: list[Attachment]) -> None:
+        out = self.work / "pdf"
+        try:
+            convert_to_pdf([a.file for a in pending], out, workdir=self.work, profile=self.profile)
+        except KezdocsError:
+            pass  # which files did convert is seen below
+        for a in pending:
+            produced = out / f"{a.file.stem}.pdf"
+            if produced.is_file():
+                a.pdf = produced
+            else:
+                a.problem = "LibreOffice не смог преобразовать файл в PDF — файл повреждён или защищён паролем"
+
+
+def _snapshot(source: Path, copy: Path) -> str | None:
+    """Copy a file read into the build folder (the package is made from this copy, never from a file that
+    changes meanwhile); a problem when it cannot be read or changed while being copied (still being copied)."""
+    try:
+        before = os.stat(source)
+        handle = open(source, "rb")
+    except OSError as exc:
+        return f"файл не открывается: {exc.strerror or exc}"
+    copied = 0
+    with handle, open(copy, "wb") as out:
+        while True:
+            try:
+                block = handle.read(1 << 20)
+            except OSError as exc:
+                return f"файл не читается: {exc.strerror or exc}"
+            if not block:
+                break
+            out.write(block)
+            copied += len(block)
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        after = os.stat(source)
+    except OSError:
+        return "файл исчез, пока его читали"
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or copied != after.st_size:
+        return "файл ещё изменяется (идёт копирование?) — дождитесь его окончания и повторите"
+    return None
+
+
+def check_pdf(path: Path) -> tuple[int | None, str | None]:
+    """(pages, None) for a PDF that can go into the package whole, else (None, why): a file cut short (still
+    being copied: no «%%EOF» at its end), one pypdf cannot read or copy page by page, one with no pages."""
+    from pypdf import PdfWriter
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            handle.seek(max(0, size - PDF_TAIL))
+            tail = handle.read()
+    except OSError as exc:
+        return None, f"файл не читается: {exc.strerror or exc}"
+    if b"%%EOF" not in tail:
+        return None, "PDF обрывается (нет конца файла) — файл ещё копируется или повреждён"
+    with intake.quiet("pypdf"):
+        try:
+            reader = _open_pdf(path)
+            pages = len(reader.pages)
+            if pages:
+                trial = PdfWriter()  # exactly what the merge will do, written to nowhere
+                trial.append(reader)
+                trial.write(_Sink())
+        except Exception:  # noqa: BLE001 - any failure of a damaged file means: not in the package
+            return None, "PDF не читается — файл повреждён или защищён паролем"
+    if not pages:
+        return None, "в PDF нет ни одной страницы"
+    return pages, None
+
+
+def _open_pdf(path: Path):
+    """A reader; a PDF with an owner password only (no password to open) is opened as a viewer would."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return reader
+
+
+class _Sink(io.RawIOBase):
+    """A stream that counts and forgets: a trial write costs no memory."""
+
+    def __init__(self):
+        super().__init__()
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+
+def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
+    """A scan saved as a picture becomes one A4 page; a picture cut short or damaged is a problem."""
+    from PIL import Image
+
+    from kezdocs.paperwork.pdftext import new_document
+
+    try:
+        with Image.open(source) as picture:
+            picture.load()  # a file still being copied is cut short: decoding it whole fails
+        pdf = new_document()
+        pdf.add_page()
+        pdf.image(str(source), x=pdf.l_margin, y=pdf.t_margin, w=pdf.epw, h=pdf.eph, keep_aspect_ratio=True)
+        data = bytes(pdf.output())
+    except Exception:  # noqa: BLE001 - a damaged picture is reported, the package goes on
+        return None, "изображение не читается — файл повреждён или ещё копируется"
+    target.write_bytes(data)
+    return target, None
+
+
+
+def merged_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
+    """The inventory page, then every PDF with a bookmark of its number and title."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    inventory = inventory_pdf(everything, heading, missing)
+    writer.append(PdfReader(io.BytesIO(inventory)), outline_item="Опись документов")
+    with intake.quiet("pypdf"):
+        for n, a in enumerate(everything, 1):
+            if a.pdf is not None:
+                writer.append(_open_pdf(a.pdf), outline_item=f"{n:02d} {a.title}")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
+    """Опись: number, name, pages; what is missing (a package built with --force) goes first.
+
+    A court document: it lists only what the package holds, and no program's words (no «--force»)."""
+    from kezdocs.paperwork.pdftext import new_document
+
+    pdf = new_document()
+    pdf.add_page()
+    pdf.set_font("roboto", "B", 14)
+    pdf.multi_cell(0, 8, "Опись документов", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("roboto", "", 11)
+    pdf.multi_cell(0, 6, heading, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    if missing:
+        pdf.set_text_color(170, 0, 0)
+        pdf.set_font("roboto", "B", 11)
+        pdf.multi_cell(0, 6, "В комплекте документов не хватает:", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("roboto", "", 11)
+        for m in missing:
+            pdf.multi_cell(0, 6, f"• {m}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(4)
+    with pdf.table(col_widths=(12, 140, 25), text_align=("CENTER", "LEFT", "CENTER")) as table:
+        table.row(("№", "Наименование документа", "Листов"))
+        for n, a in enumerate(everything, 1):
+            note = "" if a.pdf else " (не PDF — в общий файл не вошёл)"
+            table.row((str(n), a.title + note, str(a.pages) if a.pages else "—"))
+        total = sum(a.pages or 0 for a in everything)
+        table.row(("", "Всего листов", str(total)))
+    return bytes(pdf.output())
