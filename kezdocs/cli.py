@@ -3,7 +3,8 @@
 Every command turns `KezdocsError` (and any other failure) into one clean
 Russian message; `--debug` shows the traceback instead. A command imports the
 part of the library only it uses when it runs, so that `kezdocs status` does
-not load openpyxl, fpdf or watchdog.
+not load openpyxl, fpdf or watchdog. The module is a table of commands: each is
+its options, its Russian help with an example, and a few lines of body.
 """
 from __future__ import annotations
 

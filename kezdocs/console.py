@@ -276,9 +276,9 @@ def print_generated(result: Generated, as_json: bool) -> None:
                     "skipped": [{"case": ref, "reason": why} for ref, why in result.skipped]})
         return
     for path in [*result.files, *result.pdfs]:
-        stdout.print(f"сформировано: {path}")
+        stdout.print(f"сформировано: {path}", markup=False, soft_wrap=True)  # a path is copied whole, never wrapped
     for ref, why in result.skipped:
-        stderr.print(f"[yellow]пропущено {ref}: {why}[/yellow]")
+        stderr.print(f"пропущено {ref}: {why}", style="yellow", markup=False)
 
 
 def print_templates(sources) -> None:

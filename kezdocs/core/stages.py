@@ -22,7 +22,9 @@ Besides events, money and time move a case (checked before each event and on
   no claim, 30 days of overdue pass (4.4): `voluntary_expired`;
 - a missed instalment makes the rest overdue again (`instalment_broken`).
 
-Pure: `today` and the production calendar are passed in.
+Pure: `today` and the production calendar are passed in. The module is long
+because it is one coherent table (`STEPS` and `STAGES`, half of it) with the
+walk that reads it; splitting them would put the states in two places.
 """
 from __future__ import annotations
 
