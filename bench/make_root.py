@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kezdocs import demo  # noqa: E402
 from kezdocs.core.card import CARD_NAME  # noqa: E402
-from kezdocs.cases import settings_template  # noqa: E402
+from kezdocs.folders.casefolder import settings_template  # noqa: E402
 from kezdocs.paperwork.pdftext import text_pdf  # noqa: E402
 from kezdocs.core.settings import SETTINGS_NAME  # noqa: E402
 

@@ -13,39 +13,36 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Callable, ContextManager
 
 from pathvalidate import sanitize_filename
 
 from kezdocs.core import card as card_mod
-from kezdocs.core.newcard import new_card_text
-from kezdocs.folders import cardedit
-from kezdocs.folders import cardfile
 from kezdocs.core import penalty
 from kezdocs.core.card import EVENT_CODES
-from kezdocs.folders.casefolder import CALENDAR_FILE, RATES_FILE, Root, find_root, load_rates, open_root
-from kezdocs.folders.import_journal import messages as unfinished_imports
-from kezdocs.core.names import nfc
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders.files import write_text_atomic
 from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import parse_amount
-from kezdocs.folders.scan import ScanResult, scan
+from kezdocs.core.names import nfc
+from kezdocs.core.newcard import new_card_text
 from kezdocs.core.settings import SETTINGS_NAME
-from kezdocs.core.stages import AgendaItem, agenda_json, group_by_officer
+from kezdocs.core.stages import AgendaItem
 from kezdocs.core.stages import agenda as agenda_items
+from kezdocs.core.stages import agenda_json, group_by_officer
 from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
 from kezdocs.core.workdays import Calendar
+from kezdocs.demo import example_card
+from kezdocs.folders import cardedit, cardfile
+from kezdocs.folders.casefolder import (CALENDAR_FILE, RATES_FILE, Root, find_root, load_rates, open_root,
+                                        settings_template)
+from kezdocs.folders.files import write_text_atomic
+from kezdocs.folders.import_journal import messages as unfinished_imports
+from kezdocs.folders.scan import ScanResult, scan
 from kezdocs.service.sync import Synced, sync
 
 PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
-
-
-def settings_template() -> str:
-    return resources.files("kezdocs.data").joinpath("settings_template.yaml").read_text(encoding="utf-8")
 
 
 def init_root(directory: Path) -> list[Path]:
@@ -58,8 +55,6 @@ def init_root(directory: Path) -> list[Path]:
         created.append(settings)
     example = directory / "Пример 2024-001 ООО Ромашка"
     if not (example / card_mod.CARD_NAME).exists():
-        from kezdocs.demo import example_card
-
         cardfile.create_card(example / card_mod.CARD_NAME, example_card(), lambda text: [])
         created.append(example / card_mod.CARD_NAME)
     return created

@@ -17,11 +17,12 @@ from rich.markup import escape
 from stdnum.ru import inn as stdnum_inn
 
 from kezdocs.core.card import CARD_NAME
-from kezdocs.folders.cardfile import put_card
-from kezdocs.folders.files import write_bytes_atomic, write_text_atomic
-from kezdocs.paperwork.pdftext import text_pdf
 from kezdocs.core.settings import SETTINGS_NAME
 from kezdocs.core.status import CaseStatus
+from kezdocs.folders.cardfile import put_card
+from kezdocs.folders.casefolder import settings_template
+from kezdocs.folders.files import write_bytes_atomic, write_text_atomic
+from kezdocs.paperwork.pdftext import text_pdf
 
 KBK_RENT = "00011105012140000120"  # аренда земли
 KBK_PREMISES = "00011105035140000120"  # аренда помещений
@@ -415,8 +416,6 @@ def _month(day: date) -> str:
 
 def build(root: Path, today: date) -> list[Path]:
     """Write the demo root: settings (unless present) and the demo case folders."""
-    from kezdocs.cases import settings_template
-
     root.mkdir(parents=True, exist_ok=True)
     if not (root / SETTINGS_NAME).exists():
         write_text_atomic(root / SETTINGS_NAME, settings_template())

@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 
 from kezdocs.core.card import parse_card
-from kezdocs.folders.cardedit import append_entry
-from kezdocs.demo import company_inn, example_card, ogrn
 from kezdocs.core.model import DebtorType, PenaltyMethod
 from kezdocs.core.settings import REGULATION_ADMINISTRATORS
+from kezdocs.demo import company_inn, example_card, ogrn
+from kezdocs.folders.cardedit import append_entry
 
 GOOD = example_card()
 

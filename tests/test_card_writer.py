@@ -18,12 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from kezdocs.folders import cardfile
-
 from kezdocs import cases
 from kezdocs.core.card import CARD_NAME, parse_card
-from kezdocs.folders.casefolder import open_root
 from kezdocs.core.errors import KezdocsError
+from kezdocs.folders import cardfile
+from kezdocs.folders.casefolder import open_root
 
 CASE = "2026-001"
 NOTE = re.compile(r"^примечание: (.*)$", re.M)

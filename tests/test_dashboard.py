@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kezdocs.paperwork import dashboard
-from kezdocs.folders.casefolder import STATUS_FILE, open_root
 from kezdocs.cli import main
-from kezdocs.service.sync import sync
+from kezdocs.core.card import STATUS_FILE
 from kezdocs.core.status import CaseStatus
 from kezdocs.core.workdays import DEFAULT as CALENDAR
+from kezdocs.folders.casefolder import open_root
+from kezdocs.paperwork import dashboard
+from kezdocs.service.sync import sync
 
 TODAY = date(2026, 11, 24)
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_DAY
 
 from kezdocs.folders.casefolder import open_root
 from kezdocs.folders.scan import scan
+
+from conftest import DEMO_DAY
 
 BUILT = date(2026, 11, 24)
 

@@ -9,9 +9,9 @@ from kezdocs.core import kinds, samples, variables
 from kezdocs.core.documents import build
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.facts import Facts
+from kezdocs.core.keyrates import KeyRates
 from kezdocs.core.kinds import KINDS, resolve_kind
 from kezdocs.core.missing import missing
-from kezdocs.core.keyrates import KeyRates
 from kezdocs.core.model import Address, DebtorType, Event, Payment
 from kezdocs.core.penalty import calculate
 from kezdocs.core.route import Price, route_for

@@ -21,15 +21,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import fill
 from kezdocs import demo
-from kezdocs.core.card import CARD_NAME, parse_card
-from kezdocs.cases import settings_template
-from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
+from kezdocs.core.card import CARD_NAME, parse_card
+from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.folders.casefolder import open_root, settings_template
 from kezdocs.folders.index import Index
 from kezdocs.folders.scan import scan
-from kezdocs.core.settings import SETTINGS_NAME
+
+from conftest import fill
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()

@@ -19,14 +19,15 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs.paperwork import render, sandbox, template_check, template_sources
-from kezdocs.paperwork.generated import MANIFEST
-from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, open_root
 from kezdocs.cli import main
-from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.core.card import GENERATED_DIR, STATUS_FILE
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders.files import TEMP_MAX_AGE, TEMP_PREFIX
 from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.folders.casefolder import open_root
+from kezdocs.folders.files import TEMP_MAX_AGE, TEMP_PREFIX
+from kezdocs.paperwork import render, sandbox, template_check, template_sources
+from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.paperwork.generated import MANIFEST
 from kezdocs.service.watch_settings import watch_settings
 from kezdocs.service.watcher import Watcher
 

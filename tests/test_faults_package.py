@@ -21,13 +21,12 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 from test_package import TODAY, make_root  # a lawsuit case with every document the checklist wants
 
-from conftest import fill
-from kezdocs.paperwork import package
-
-from kezdocs.paperwork import libreoffice, package_files
-from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
+from kezdocs.folders.casefolder import open_root
+from kezdocs.paperwork import libreoffice, package, package_files
 from kezdocs.paperwork.pdftext import text_pdf
+
+from conftest import fill
 
 DAY = TODAY.isoformat()
 REF = "2024-017"

@@ -17,16 +17,15 @@ from pathlib import Path
 import openpyxl
 from click.testing import CliRunner
 
-from kezdocs.folders import import_journal
-
+from kezdocs.cli import main
 from kezdocs.core import reports
 from kezdocs.core.card import CARD_NAME, parse_card
-from kezdocs.folders.casefolder import open_root
-from kezdocs.cli import main
+from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 from kezdocs.demo import company_inn
+from kezdocs.folders import import_journal
+from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork.registry import FIELDS, build_template
 from kezdocs.paperwork.registry_import import import_registry
-from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = "2026-001 ООО Ромашка"
 HOSTILE = {  # what a clerk (or an attacker) may type into a card, each starting a spreadsheet formula

@@ -7,8 +7,8 @@ import sys
 import time
 from datetime import date
 
-from kezdocs.folders.casefolder import open_root
 from kezdocs.core.status import CaseStatus
+from kezdocs.folders.casefolder import open_root
 from kezdocs.folders.index import Index
 from kezdocs.folders.scan import scan
 

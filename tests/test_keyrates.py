@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from kezdocs.core import keyrates
-from kezdocs.folders.casefolder import load_rates
 from kezdocs.core.keyrates import KeyRates, RateEntry
+from kezdocs.folders.casefolder import load_rates
 
 
 def test_shipped_rates_load_with_the_date_of_the_last_known_rate():

@@ -12,13 +12,10 @@ from pypdf import PdfReader
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs.paperwork import package
-
-from kezdocs.paperwork import libreoffice, render
-from kezdocs.cases import settings_template
-from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
 from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.casefolder import open_root, settings_template
+from kezdocs.paperwork import libreoffice, package, render
 from kezdocs.paperwork.pdftext import text_pdf
 
 TODAY = date(2024, 9, 16)

@@ -6,12 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kezdocs.core import keyrates
-
-from kezdocs.core import penalty
-from kezdocs.folders.casefolder import load_rates
+from kezdocs.core import keyrates, penalty
 from kezdocs.core.keyrates import KeyRates, RateEntry
-from kezdocs.core.model import Charge, PenaltyMethod, PenaltyTerms, Payment
+from kezdocs.core.model import Charge, Payment, PenaltyMethod, PenaltyTerms
+from kezdocs.folders.casefolder import load_rates
 
 RATES, _ = load_rates(None)
 PERCENT = PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.1"))

@@ -19,24 +19,17 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
+from kezdocs.core import requirements, stages
 from kezdocs.core.kinds import KINDS
-
-from kezdocs.paperwork import package
-
-from kezdocs.paperwork import render
-
-from kezdocs.core import requirements
-
-from kezdocs.core import stages
-from kezdocs.folders.casefolder import open_root
 from kezdocs.core.model import Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod, PenaltyTerms
 from kezdocs.core.route import ARBITRATION, DISTRICT, LAWSUIT, MAGISTRATE, ORDER, decide
-from kezdocs.folders.scan import scan
 from kezdocs.core.settings import Thresholds
+from kezdocs.folders.casefolder import open_root
+from kezdocs.folders.scan import scan
+from kezdocs.paperwork import package, render
 from kezdocs.service.watcher import due_documents
 
 TODAY = date(2026, 11, 24)

@@ -7,16 +7,16 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from kezdocs.cli import main
 from kezdocs.core import penalty
 from kezdocs.core.card import parse_card
-from kezdocs.folders.casefolder import open_root
-from kezdocs.cli import main
+from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 from kezdocs.demo import company_inn, ogrn, person_inn
+from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork.registry import FIELDS, SHEET
 from kezdocs.paperwork.registry_export import export
 from kezdocs.paperwork.registry_import import import_registry
 from kezdocs.paperwork.registry_read import parse_rows, read_file
-from kezdocs.core.settings import REGULATION_ADMINISTRATORS
 
 ROMASHKA = company_inn("183100001")
 ROMASHKA_OGRN = ogrn("102180000001")
@@ -208,8 +208,9 @@ def test_template_ships_with_every_column_and_its_example_imports(root, tmp_path
 
 
 def test_shipped_template_is_up_to_date():
-    from kezdocs.paperwork.registry import build_template, template_bytes
     import io
+
+    from kezdocs.paperwork.registry import build_template, template_bytes
 
     def sheets(data):
         wb = openpyxl.load_workbook(io.BytesIO(data))

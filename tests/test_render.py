@@ -23,15 +23,13 @@ from docx.oxml.ns import qn
 from PIL import Image
 from stdnum.ru import inn as stdnum_inn
 
-from kezdocs.core import documents, kinds
-
-from kezdocs.core import payqr
-
-from kezdocs.paperwork import generated, libreoffice, render, template_check, template_sources
-from kezdocs.folders.casefolder import GENERATED_DIR, open_root
 from kezdocs.cli import main
+from kezdocs.core import documents, kinds, payqr
+from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.status import CaseStatus
+from kezdocs.folders.casefolder import open_root
+from kezdocs.paperwork import generated, libreoffice, render, template_check, template_sources
 
 TODAY = date(2026, 11, 24)
 KINDS = list(kinds.KINDS)

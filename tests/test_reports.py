@@ -10,13 +10,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from kezdocs.core import penalty
-
-from kezdocs.core import reports, tables
-from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
-from kezdocs.demo import company_inn, ogrnip, person_inn
+from kezdocs.core import penalty, reports, tables
 from kezdocs.core.ledger import allocate
+from kezdocs.demo import company_inn, ogrnip, person_inn
+from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork.report_files import REPORTS_DIR, build, docx_bytes, write
 
 ROMASHKA = company_inn("183100001")

@@ -7,13 +7,12 @@ import pytest
 from click.testing import CliRunner
 
 from kezdocs.cli import main
-from kezdocs.demo import example_card
-from kezdocs.core.model import (
-    EVENTS, Basis, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer, Payment, PenaltyTerms,
-)
+from kezdocs.core.model import (EVENTS, Basis, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer, Payment,
+                                PenaltyTerms)
 from kezdocs.core.route import Price, decide, route_for
 from kezdocs.core.stages import STAGES, Thresholds, agenda, assess, group_by_officer
 from kezdocs.core.workdays import DEFAULT, calendar_from_data
+from kezdocs.demo import example_card
 
 D = date
 R = Decimal

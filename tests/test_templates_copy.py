@@ -5,10 +5,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from kezdocs.core.errors import KezdocsError
-from kezdocs.paperwork import template_sources
-from kezdocs.folders.casefolder import open_root
 from kezdocs.cli import main
+from kezdocs.core.errors import KezdocsError
+from kezdocs.folders.casefolder import open_root
+from kezdocs.paperwork import template_sources
 
 
 @pytest.fixture()

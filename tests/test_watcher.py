@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from kezdocs.core import plaintext
-from kezdocs.folders.casefolder import STATUS_FILE, fingerprint, list_files, open_root
-from kezdocs.paperwork.dashboard import SUMMARY_FILE
+from kezdocs.core.card import STATUS_FILE
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.status import CaseStatus
+from kezdocs.folders.casefolder import fingerprint, list_files, open_root
 from kezdocs.folders.index import Index
+from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.paperwork.pdftext import text_pdf
 from kezdocs.service.watch_events import Target, target_of
 from kezdocs.service.watch_log import LOG_NAME

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from kezdocs.core import plaintext
 from kezdocs.cli import main
+from kezdocs.core import plaintext
 from kezdocs.core.dates import parse_date
 from kezdocs.core.workdays import DEFAULT, Calendar, calendar_from_data
 

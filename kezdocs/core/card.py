@@ -18,23 +18,8 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.core import plaintext
 from kezdocs.core.cardfields import Reader
-from kezdocs.core.model import (
-    EVENTS,
-    JUDGMENT_RESULTS,
-    Address,
-    Basis,
-    Case,
-    Charge,
-    Debtor,
-    DebtorType,
-    Event,
-    Instalment,
-    Officer,
-    Payment,
-    PenaltyMethod,
-    PenaltyTerms,
-    Problem,
-)
+from kezdocs.core.model import (EVENTS, JUDGMENT_RESULTS, Address, Basis, Case, Charge, Debtor, DebtorType, Event,
+                                Instalment, Officer, Payment, PenaltyMethod, PenaltyTerms, Problem)
 from kezdocs.core.plaintext import Map, Seq, Text
 
 CARD_NAME = "дело.yaml"

@@ -5,8 +5,8 @@ every failure a `Problem` with the file, the line, the field and a Russian messa
 """
 from __future__ import annotations
 
-import difflib
 import datetime
+import difflib
 from decimal import Decimal
 
 from kezdocs.core import plaintext

@@ -25,8 +25,8 @@ from kezdocs.core.kinds import Kind
 from kezdocs.core.ledger import allocate
 from kezdocs.core.model import Address, Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod
 from kezdocs.core.money import ZERO, in_words
-from kezdocs.core.russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short, date_text,
-                                  decline, position_dative, split_name)
+from kezdocs.core.russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short,
+                                  date_text, decline, position_dative, split_name)
 from kezdocs.core.settings import Person
 
 COMMON = ("doc", "org", "case", "debtor", "signer", "executor")

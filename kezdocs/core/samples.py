@@ -10,8 +10,8 @@ from functools import lru_cache
 from kezdocs.core import stages
 from kezdocs.core.facts import Facts
 from kezdocs.core.keyrates import KeyRates
-from kezdocs.core.model import (Address, Basis, Case, Charge, Debtor, DebtorType, Event, Officer, Payment, PenaltyMethod,
-                                PenaltyTerms)
+from kezdocs.core.model import (Address, Basis, Case, Charge, Debtor, DebtorType, Event, Officer, Payment,
+                                PenaltyMethod, PenaltyTerms)
 from kezdocs.core.penalty import calculate
 from kezdocs.core.settings import PaymentDetails, Person, Settings
 from kezdocs.core.workdays import Calendar

@@ -38,9 +38,9 @@ from typing import Callable
 from kezdocs.core import encodings
 from kezdocs.core.encodings import Encoding
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.model import Problem
 from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.folders.locks import held, holder_note_path
-from kezdocs.core.model import Problem
 
 LOCK_TIMEOUT = 30.0  # seconds a writer waits for another kezdocs writer of the same card
 QUIET = 0.25  # seconds a card must stay unchanged to count as saved, unless kezdocs wrote it itself

@@ -16,16 +16,14 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
-from kezdocs.core import encodings
-
-from kezdocs.core import plaintext
-from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE, parse_card
+from kezdocs.core import encodings, plaintext
+from kezdocs.core.card import CARD_NAME, STATUS_FILE, parse_card
 from kezdocs.core.classification import rules_from_settings
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders.files import os_error_reason
 from kezdocs.core.model import Case, Problem
 from kezdocs.core.names import is_ignored, name_problem, nfc, shown_name
 from kezdocs.core.settings import SETTINGS_NAME, Settings, parse_settings
+from kezdocs.folders.files import os_error_reason
 
 OWN_DIR = ".kezdocs"  # index, logs, locks
 CALENDAR_FILE = "календарь.yaml"
@@ -189,6 +187,10 @@ class Root:
             names = ", ".join(m.name for m in matches)
             raise KezdocsError(f"номер дела «{ref}» указан в нескольких карточках: {names}")
         raise KezdocsError(f"дело «{ref}» не найдено в {self.path} (укажите номер дела или имя папки)")
+
+
+def settings_template() -> str:
+    return resources.files("kezdocs.data").joinpath("settings_template.yaml").read_text(encoding="utf-8")
 
 
 def load_rates(root: Path | None):

@@ -13,19 +13,14 @@ from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kezdocs.folders import intake
-
-from kezdocs.core import requirements
-
-from kezdocs.core import stages
-
-from kezdocs.folders import workers
 from kezdocs.core import penalty as penalty_mod
-from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
-from kezdocs.folders.index import Index
+from kezdocs.core import requirements, stages
 from kezdocs.core.model import Problem
 from kezdocs.core.money import kopecks
 from kezdocs.core.status import CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute
+from kezdocs.folders import intake, workers
+from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
+from kezdocs.folders.index import Index
 
 RECORD_VERSION = 3  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves

@@ -17,8 +17,8 @@ import multiprocessing
 import os
 import threading
 import time
-from multiprocessing.connection import Connection
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kezdocs.folders.casefolder import Root

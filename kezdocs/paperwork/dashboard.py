@@ -25,12 +25,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kezdocs.core import stages
-from kezdocs.folders.casefolder import GENERATED_DIR, STATUS_FILE, Root, folder_name
-from kezdocs.core.names import shown_name
-from kezdocs.folders.files import remove_stale_temp, write_text_if_changed
+from kezdocs.core.card import GENERATED_DIR, STATUS_FILE
+from kezdocs.core.classification import KINDS
 from kezdocs.core.money import as_text, format_rub
+from kezdocs.core.names import shown_name
 from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem
 from kezdocs.core.workdays import Calendar
+from kezdocs.folders.casefolder import Root, folder_name
+from kezdocs.folders.files import remove_stale_temp, write_text_if_changed
 
 SUMMARY_FILE = "Сводка.html"
 SOON_WORKING_DAYS = 5  # a deadline this close is shown in amber
@@ -102,8 +104,6 @@ def _deadline_line(d: StatusDeadline) -> str:
 
 
 def _document_line(d: StatusDocument) -> str:
-    from kezdocs.core.classification import KINDS
-
     return f"{d.path} — {KINDS.get(d.kind, d.kind)}" if d.kind else d.path
 
 
@@ -206,8 +206,6 @@ def _amount_cell(amount: Decimal | None) -> tuple[str, str]:
 
 def _documents(folder: str, documents: list[StatusDocument], collapsed: bool = False) -> str:
     """Links to a case's files with their kinds; the clerk's own files fold under their count."""
-    from kezdocs.core.classification import KINDS
-
     e = html.escape
     items = [f'<a href="{e(_href(folder, *d.path.split("/")))}">{e(d.path.split("/")[-1])}</a>'
              + (f' <span class="kind">{e(KINDS.get(d.kind, d.kind))}</span>' if collapsed and d.kind else "")

@@ -22,8 +22,9 @@ from pathvalidate import sanitize_filename
 from kezdocs.core.kinds import Kind
 from kezdocs.core.names import nfc
 from kezdocs.folders.casefolder import Root
-from kezdocs.folders.files import remove_stale_temp, write_bytes_atomic, write_text_atomic
+from kezdocs.folders.files import remove_stale_temp
 from kezdocs.folders.files import sha256 as file_sha256
+from kezdocs.folders.files import write_bytes_atomic, write_text_atomic
 from kezdocs.folders.locks import held
 
 MANIFEST = ".kezdocs-manifest.json"

@@ -39,12 +39,13 @@ from pathlib import Path
 from pathvalidate import sanitize_filename
 
 from kezdocs.core import classification, requirements, stages
+from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc
 from kezdocs.core.penalty import for_case
 from kezdocs.folders import intake, locks
-from kezdocs.folders.casefolder import GENERATED_DIR, CaseFolder, Root
+from kezdocs.folders.casefolder import CaseFolder, Root
 from kezdocs.folders.files import fsync_dir, os_error_reason, write_bytes_atomic
 from kezdocs.paperwork import render
 from kezdocs.paperwork.libreoffice import soffice

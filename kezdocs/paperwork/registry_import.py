@@ -24,6 +24,7 @@ from kezdocs.folders.import_journal import unfinished as unfinished_imports
 from kezdocs.paperwork.registry_plan import Entries, Existing, Plan, entries_of, plan
 from kezdocs.paperwork.registry_read import Row, parse_rows, read_table
 
+
 @dataclass
 class ImportResult:
     rows: int  # data rows read

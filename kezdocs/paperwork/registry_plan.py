@@ -27,6 +27,7 @@ from kezdocs.folders import cardedit
 from kezdocs.paperwork.registry import ADDRESS_KINDS, BY_KEY
 from kezdocs.paperwork.registry_read import Row
 
+
 @dataclass
 class Existing:
     """A case folder already in the root: its card's text, and the case when the card is valid."""

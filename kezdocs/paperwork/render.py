@@ -12,29 +12,28 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from kezdocs.core import stages
+from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.documents import build
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.facts import Facts
 from kezdocs.core.kinds import KINDS, Kind, needed, resolve_kind
 from kezdocs.core.missing import missing
 from kezdocs.core.names import nfc
+from kezdocs.core.penalty import for_case
+from kezdocs.core.stages import assess
 from kezdocs.core.status import CaseStatus
 from kezdocs.folders import workers
-from kezdocs.folders.casefolder import GENERATED_DIR, CaseFolder, Root
+from kezdocs.folders.casefolder import CaseFolder, Root
 from kezdocs.folders.files import os_error_reason, remove_stale_temp
 from kezdocs.paperwork.generated import distinct_names, file_name, store
 from kezdocs.paperwork.sandbox import render_bytes
 from kezdocs.paperwork.template_sources import find_template
-
 
 # --- one case ------------------------------------------------------------------------------------------
 
 def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
               attachments: Iterable[tuple[str, int | None]] | None = None) -> Facts:
     """Everything the document is built from, computed from the root's settings, key rates and calendar."""
-    from kezdocs.core.penalty import for_case
-    from kezdocs.core.stages import assess
-
     case = folder.case
     calc = for_case(case, today, root.rates)
     assessment = assess(case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
@@ -125,9 +124,6 @@ class BatchResult:
 
 def _work(folder_path: str, kind_code: str, today: date, select: bool, root: Root | None = None) -> tuple[str, str, object]:
     """Render one case in a worker: ("written", ref, files) | ("skipped", ref, reason) | ("not_needed", ref, None)."""
-    from kezdocs.core.penalty import for_case
-    from kezdocs.core.stages import assess
-
     root = root or workers.root()
     try:
         folder = root.load(Path(folder_path))

@@ -23,12 +23,12 @@ from pathvalidate import sanitize_filename
 
 from kezdocs.core import reports
 from kezdocs.core.card import CARD_NAME
-from kezdocs.folders.casefolder import Root
-from kezdocs.core.names import shown_name
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.core.model import Problem
+from kezdocs.core.names import shown_name
 from kezdocs.core.tables import Report, clean, display
+from kezdocs.folders.casefolder import Root
+from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.paperwork.xlsx import workbook_bytes
 
 REPORTS_DIR = "Отчёты"

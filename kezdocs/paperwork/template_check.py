@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kezdocs.core.documents import build
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.kinds import GPK, KINDS
+from kezdocs.core.model import DebtorType
 from kezdocs.core.samples import sample_facts
 from kezdocs.core.variables import VARIABLES, flatten
 from kezdocs.folders.casefolder import Root
@@ -62,15 +63,11 @@ def _variables_of(source: TemplateSource) -> set[str]:
 
 def _sample_type(variant: str):
     """A person for the ГПК variant of a template, an organisation otherwise."""
-    from kezdocs.core.model import DebtorType
-
     return DebtorType.PERSON if variant == GPK else DebtorType.LEGAL
 
 
 def variables() -> list[tuple[str, str, str]]:
     """(variable, description, example) for every variable, examples from the sample cases."""
-    from kezdocs.core.model import DebtorType
-
     examples: dict[str, object] = {}
     for debtor_type in (DebtorType.LEGAL, DebtorType.ENTREPRENEUR, DebtorType.PERSON):
         facts = sample_facts(debtor_type)

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kezdocs.paperwork import dashboard
-from kezdocs.folders.casefolder import Root
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.status import CaseStatus
+from kezdocs.folders.casefolder import Root
 from kezdocs.folders.files import os_error_reason, remove_stale_temp
 from kezdocs.folders.scan import scan
+from kezdocs.paperwork import dashboard
 
 Due = Callable[[CaseStatus], list[str]]  # a case's status record -> the document kinds to generate now
 

@@ -15,9 +15,10 @@ from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
+from kezdocs.core.card import GENERATED_DIR, STATUS_FILE
 from kezdocs.core.names import is_ignored, nfc
 from kezdocs.core.settings import SETTINGS_NAME
-from kezdocs.folders.casefolder import CALENDAR_FILE, GENERATED_DIR, RATES_FILE, STATUS_FILE
+from kezdocs.folders.casefolder import CALENDAR_FILE, RATES_FILE
 from kezdocs.paperwork import dashboard
 from kezdocs.service.watch_log import describe
 

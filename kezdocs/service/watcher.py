@@ -34,9 +34,9 @@ from typing import Callable
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from kezdocs.core.card import CARD_NAME
+from kezdocs.core.card import CARD_NAME, GENERATED_DIR
 from kezdocs.core.status import CaseStatus
-from kezdocs.folders.casefolder import GENERATED_DIR, Root, open_root
+from kezdocs.folders.casefolder import Root, open_root
 from kezdocs.folders.index import Index
 from kezdocs.paperwork import dashboard
 from kezdocs.paperwork.render import due_kinds
