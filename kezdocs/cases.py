@@ -23,14 +23,16 @@ from kezdocs.core import penalty
 from kezdocs.core.card import EVENT_CODES
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.kinds import resolve_kind
 from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import parse_amount
 from kezdocs.core.names import nfc
 from kezdocs.core.newcard import new_card_text
+from kezdocs.core.route import LAWSUIT, lawsuit_refusal
 from kezdocs.core.settings import SETTINGS_NAME
 from kezdocs.core.stages import AgendaItem
 from kezdocs.core.stages import agenda as agenda_items
-from kezdocs.core.stages import agenda_json, group_by_officer
+from kezdocs.core.stages import agenda_json, assess, group_by_officer
 from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
 from kezdocs.core.workdays import Calendar
 from kezdocs.demo import example_card
@@ -202,7 +204,7 @@ def case_penalty(root: Root, ref: str, end: date):
     folder = root.find(ref)
     if folder.case is None:
         raise KezdocsError(f"в карточке дела «{ref}» есть ошибки:\n" + "\n".join(f"  {p}" for p in folder.problems))
-    return penalty.for_case(folder.case, end, root.rates), [p for p in root.root_problems if p.file == RATES_FILE]
+    return penalty.for_case(folder.case, end, root.rates, root.calendar), [p for p in root.root_problems if p.file == RATES_FILE]
 
 
 def manual_penalty(root: Root | None, end: date, options: dict):
@@ -212,7 +214,8 @@ def manual_penalty(root: Root | None, end: date, options: dict):
     charges, payments, terms = parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
                                                 "moratorium": options["moratorium"] or "auto"})
     rates, problems = load_rates(root.path if root else None)
-    return penalty.calculate(charges, payments, terms, end, rates), problems
+    calendar = root.calendar if root else DEFAULT_CALENDAR  # ГК РФ ст. 193: a due date on a day off moves
+    return penalty.calculate(charges, payments, terms, end, rates, calendar), problems
 
 
 def parse_options(
@@ -277,9 +280,12 @@ Progress = Callable[[int], ContextManager[Callable[[str], None]]]
 
 
 def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Path | None = None, *,
-             all_cases: bool = False, pdf: bool = False, progress: Progress | None = None) -> Generated:
+             all_cases: bool = False, pdf: bool = False, progress: Progress | None = None,
+             force: bool = False) -> Generated:
     """`kezdocs generate`: one case's document, or (`all_cases`, the kind given as `ref`) every case whose
-    stage needs it now; with `pdf`, each file converted by LibreOffice. `progress(total)` shows the batch."""
+    stage needs it now; with `pdf`, each file converted by LibreOffice. `progress(total)` shows the batch.
+    A lawsuit while the route is a court order is refused with the reason (`route.lawsuit_refusal`) unless
+    `force`."""
     from kezdocs.paperwork import render  # docxtpl and fpdf: loaded by the one command that renders
     from kezdocs.paperwork.libreoffice import convert_to_pdf
 
@@ -291,11 +297,25 @@ def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Pa
     else:
         if kind is None:
             raise KezdocsError("укажите дело и вид документа: kezdocs generate 2024-017 claim")
-        result = render.BatchResult(written=[(ref, render.generate(root, root.find(ref), kind, today, out))])
+        folder = root.find(ref)
+        if not force:
+            _refuse_lawsuit(root, folder, kind, today)
+        result = render.BatchResult(written=[(ref, render.generate(root, folder, kind, today, out))])
     generated = Generated(result.written, result.skipped, [], all_cases)
     if pdf and generated.files:
         generated.pdfs = convert_to_pdf(generated.files)
     return generated
+
+
+def _refuse_lawsuit(root: Root, folder, kind: str, today: date) -> None:
+    """Court order first (ГПК РФ ст. 135 ч. 1 п. 1.1; АПК РФ ст. 148 ч. 1 п. 2.1): the core's rule, asked here."""
+    if folder.case is None or resolve_kind(kind).code != LAWSUIT:
+        return
+    calc = penalty.for_case(folder.case, today, root.rates, root.calendar)  # the price of the claim decides the route
+    assessment = assess(folder.case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
+    refusal = lawsuit_refusal(assessment.route, folder.case.events)
+    if refusal:
+        raise KezdocsError(f"дело {folder.ref}: {refusal}")
 
 
 def _no_progress(total: int):

@@ -462,8 +462,10 @@ def export_cases(root, today, file) -> None:
 @click.option("--all", "all_cases", is_flag=True, help="Для всех дел, которым этот документ нужен сейчас (по стадии).")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Папка для файлов (иначе «Сформировано» дела).")
 @click.option("--pdf", is_flag=True, help="Также сохранить PDF (нужен LibreOffice).")
+@click.option("--force", is_flag=True, help="Сформировать иск, даже если по маршруту сначала нужен судебный приказ "
+              "(ГПК РФ ст. 135, АПК РФ ст. 148).")
 @handle_errors
-def generate(root, today, as_json, case, kind, all_cases, out, pdf) -> None:
+def generate(root, today, as_json, case, kind, all_cases, out, pdf, force) -> None:
     """Сформировать документ по шаблону: claim (претензия), calculation (расчёт), memo (служебная),
     lawsuit (иск), court-order (приказ), withdrawal (отказ), bank (банк), bailiffs (фссп),
     enforcement-query (запрос), write-off (списание), post-inventory (опись).
@@ -471,7 +473,7 @@ def generate(root, today, as_json, case, kind, all_cases, out, pdf) -> None:
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """
     result = cases.generate(casefolder.open_root(root), case, kind, parse_today(today), out, all_cases=all_cases,
-                            pdf=pdf, progress=console.progress_bar)
+                            pdf=pdf, progress=console.progress_bar, force=force)
     console.print_generated(result, as_json)
     if result.skipped:
         sys.exit(1)

@@ -299,6 +299,9 @@ def defendant_lines(party: str = "Ответчик") -> list[str]:
             "{%p endif %}",
             "{% if debtor.is_person %}место жительства{% elif debtor.is_legal %}место нахождения{% else %}адрес{% endif %}:"
             " {{ debtor.address }}",
+            "{%p for a in debtor.extra_addresses %}",
+            "{{ a.line }}",
+            "{%p endfor %}",
             "{%p if debtor.ids %}",
             "{{ debtor.ids }}",
             "{%p endif %}",
@@ -339,7 +342,7 @@ def claim_facts(t: Template, party: str = "ответчик"):
 
 def recovery_sum(t: Template, verb: str, party_genitive: str):
     t.p(f"{verb} с {{{{ debtor.genitive }}}}{{% if debtor.ids %}} ({{{{ debtor.ids }}}}){{% endif %}} в пользу "
-        f"{party_genitive} — {{{{ org.name }}}} — задолженность в размере {{{{ sums.debt }}}} руб. "
+        f"{party_genitive} — {{{{ org.genitive }}}} — задолженность в размере {{{{ sums.debt }}}} руб. "
         "({{ sums.debt_words }}){% if sums.has_penalty %}, {{ calc.label }} по {{ calc.end }} в размере "
         "{{ sums.penalty }} руб. ({{ sums.penalty_words }}){% endif %}{% if sums.has_fines %}, штрафные санкции в "
         "размере {{ sums.fines }} руб. ({{ sums.fines_words }}){% endif %}, всего {{ sums.total }} руб. "
@@ -417,9 +420,6 @@ def calculation() -> Template:
     t.tag("{%p else %}")
     t.p("{{ calc.label_cap }} не начисляются.")
     t.tag("{%p endif %}")
-    t.tag("{%p for w in calc.warnings %}")
-    t.p("**Внимание:** {{ w }}", size=12, before=6)
-    t.tag("{%p endfor %}")
     t.p("3. Итого", align=L, indent=False, bold=True, before=12, after=6, keep=True)
     t.p("Основной долг — {{ sums.debt }} руб.; {{ calc.label }} — {{ sums.penalty }} руб."
         "{% if sums.has_fines %}; штрафные санкции — {{ sums.fines }} руб.{% endif %}; всего — **{{ sums.total }} руб.** "
@@ -533,7 +533,7 @@ def court_order(arbitration: bool) -> Template:
     t.p("ПРОШУ:", align=C, indent=False, bold=True, before=6, after=6, keep=True)
     t.p("Вынести судебный приказ о взыскании с {{ debtor.genitive }}{% if debtor.birth_date %} (дата рождения: "
         "{{ debtor.birth_date }}{% if debtor.birth_place %}, место рождения: {{ debtor.birth_place }}{% endif %})"
-        "{% endif %}{% if debtor.ids %} ({{ debtor.ids }}){% endif %} в пользу взыскателя — {{ org.name }} — "
+        "{% endif %}{% if debtor.ids %} ({{ debtor.ids }}){% endif %} в пользу взыскателя — {{ org.genitive }} — "
         "задолженности в размере {{ sums.debt }} руб. ({{ sums.debt_words }}){% if sums.has_penalty %}, "
         "{{ calc.label_genitive }} по {{ calc.end }} в размере {{ sums.penalty }} руб. ({{ sums.penalty_words }})"
         "{% endif %}{% if sums.has_fines %}, штрафных санкций в размере {{ sums.fines }} руб. "
@@ -576,7 +576,8 @@ def debtor_paragraph(t: Template):
     t.p("Сведения о должнике: {{ debtor.name }}{% if debtor.ids %}, {{ debtor.ids }}{% endif %}"
         "{% if debtor.birth_date %}, дата рождения {{ debtor.birth_date }}{% endif %}"
         "{% if debtor.birth_place %}, место рождения {{ debtor.birth_place }}{% endif %}; "
-        "адрес: {{ debtor.address }}.")
+        "{% if debtor.is_legal %}место нахождения{% else %}адрес{% endif %}: {{ debtor.address }}"
+        "{% for a in debtor.extra_addresses %}; {{ a.line }}{% endfor %}.")
 
 
 def writ_sum() -> str:
@@ -595,14 +596,15 @@ def bank() -> Template:
     t.heading("ЗАЯВЛЕНИЕ", "о принятии исполнительного документа к исполнению")
     t.p(f"В соответствии с частью 1 статьи 8 {LAW_229} и пунктом 6.4 {REGULATION} направляем для исполнения "
         "исполнительный документ — {{ writ.text }} — о взыскании с {{ debtor.genitive }} в пользу взыскателя — "
-        "{{ org.name }} — денежных средств " + writ_sum() + ".")
+        "{{ org.genitive }} — денежных средств " + writ_sum() + ".")
     debtor_paragraph(t)
     t.p("Известные взыскателю счета должника: {% for a in bank.accounts %}{{ a }}{% if not loop.last %}; "
         "{% endif %}{% endfor %}.")
     t.p("Взысканные денежные средства прошу перечислить по следующим реквизитам взыскателя (часть 2 статьи 8 "
         "Федерального закона № 229-ФЗ):", after=6)
     payment_table(t)
-    t.p("Приложение: {{ writ.text }} — подлинник.", before=12)
+    t.p("Приложение: {{ writ.text }} — подлинник{% if signer.power_of_attorney %}; копия доверенности "
+        "{{ signer.power_of_attorney }}{% endif %}.", before=12)
     t.signature("{{ signer.position }}", "{{ signer.short }}")
     t.executor()
     return t
@@ -618,14 +620,15 @@ def bailiffs() -> Template:
     t.heading("ЗАЯВЛЕНИЕ", "о возбуждении исполнительного производства")
     t.p(f"На основании статьи 30 {LAW_229} и пункта 7.1 {REGULATION} прошу принять к исполнению исполнительный "
         "документ — {{ writ.text }} — и возбудить исполнительное производство о взыскании с {{ debtor.genitive }} "
-        "в пользу взыскателя — {{ org.name }} — денежных средств " + writ_sum() + ".")
+        "в пользу взыскателя — {{ org.genitive }} — денежных средств " + writ_sum() + ".")
     debtor_paragraph(t)
     t.p("В соответствии с частью 2 статьи 30 Федерального закона № 229-ФЗ прошу одновременно с возбуждением "
         "исполнительного производства установить имущество и счета должника и наложить арест на имущество и "
         "денежные средства должника в пределах суммы взыскания.")
     t.p("Взысканные денежные средства прошу перечислять по следующим реквизитам взыскателя:", after=6)
     payment_table(t)
-    t.p("Приложение: {{ writ.text }} — подлинник.", before=12)
+    t.p("Приложение: {{ writ.text }} — подлинник{% if signer.power_of_attorney %}; копия доверенности "
+        "{{ signer.power_of_attorney }}{% endif %}.", before=12)
     t.signature("{{ signer.position }}", "{{ signer.short }}")
     t.executor()
     return t
@@ -650,8 +653,9 @@ def enforcement_query() -> Template:
                  "5) об изменении состояния счёта (счетов) должника, об имуществе и правах имущественного характера "
                  "должника на дату запроса."):
         t.p(line)
-    t.p("Ответ прошу направить по адресу: {{ org.address }}{% if org.email %}, или по электронной почте "
-        "{{ org.email }}{% endif %}.", before=6)
+    t.p("Ответ прошу дать в срок, установленный частью 5 статьи 64.1 Федерального закона № 229-ФЗ (десять дней "
+        "со дня поступления запроса), и направить по адресу: {{ org.address }}{% if org.email %}, или по "
+        "электронной почте {{ org.email }}{% endif %}.", before=6)
     t.signature("{{ signer.position }}", "{{ signer.short }}")
     t.executor()
     return t

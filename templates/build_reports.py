@@ -7,7 +7,7 @@ with the XLSX of the same report. Each template is a landscape page in the
 layout of the regulation's form: the form's reference, the title with the
 date, the administrator's name with its caption, the table (header, the row
 of column numbers, one row per debtor via docxtpl's `{%tr %}`, «Итого»),
-then the notes and the cases left out. Rendered with docxtpl (autoescape,
+then the notes and the number of cases left out (never their reasons: those are for the CLI). Rendered with docxtpl (autoescape,
 StrictUndefined) by `kezdocs.report_files`.
 """
 from __future__ import annotations
@@ -86,11 +86,11 @@ def template(columns: tuple[Column, ...]) -> Document:
     _paragraph(doc, "{%p for note in notes %}", size=9)
     _paragraph(doc, "{{ note }}", size=9)
     _paragraph(doc, "{%p endfor %}", size=9)
+    # The cases left out are counted, not explained: the reasons («…/дело.yaml:17: неизвестное поле…», an
+    # exception's text) are the program's words for the user, who sees them in the CLI; a report is an official
+    # paper for the head of the department.
     _paragraph(doc, "{%p if skipped %}", size=9)
-    _paragraph(doc, "Не включены в отчёт (исправьте карточки и сформируйте отчёт заново):", size=9, bold=True)
-    _paragraph(doc, "{%p for line in skipped %}", size=9)
-    _paragraph(doc, "— {{ line }}", size=9)
-    _paragraph(doc, "{%p endfor %}", size=9)
+    _paragraph(doc, "Дел, не включённых в отчёт: {{ skipped|length }}.", size=9)
     _paragraph(doc, "{%p endif %}", size=9)
     _paragraph(doc, "")
     _paragraph(doc, "Ответственное лицо  _______________  /  ____________________  /")

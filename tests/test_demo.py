@@ -54,9 +54,10 @@ def test_money_of_the_demo(root):
     assert str(records["2026-001"].debt) == "10000.00"
     assert str(records["2026-003"].debt) == "5400.00"
     assert str(records["2026-004"].debt) == "240000.00"
-    # ООО «Ромашка», 0.1 % a day, due 10.10.2026, 5 000 paid 15.10:
-    # 15 000 × 0.1 % × 5 days (11.10–15.10) = 75.00; 10 000 × 0.1 % × 40 days (16.10–24.11) = 400.00 → 475.00
-    assert str(records["2026-001"].penalty) == "475.00"
+    # ООО «Ромашка», 0.1 % a day, due 10.10.2026 (a Saturday), 5 000 paid 15.10. The old expectation (475.00,
+    # delay from 11.10) was wrong: by ГК РФ ст. 193 the debtor may pay on Monday 12.10, the delay starts 13.10:
+    # 15 000 × 0.1 % × 3 days (13.10–15.10) = 45.00; 10 000 × 0.1 % × 40 days (16.10–24.11) = 400.00 → 445.00
+    assert str(records["2026-001"].penalty) == "445.00"
 
 
 def test_later_stages_of_the_demo(root):

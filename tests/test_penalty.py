@@ -3,12 +3,13 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from kezdocs.core import keyrates, penalty
 from kezdocs.core.keyrates import KeyRates, RateEntry
 from kezdocs.core.model import Charge, Payment, PenaltyMethod, PenaltyTerms
+from kezdocs.core.workdays import DEFAULT
 from kezdocs.folders.casefolder import load_rates
 
 RATES, _ = load_rates(None)
@@ -97,11 +98,13 @@ def test_395_splits_at_new_year_with_365_and_366_day_years():
 
 
 def test_395_rate_change_inside_the_period():
-    # 21.07–28.07.2024:  8 days: 100 000 × 8 × 16% / 366 = 128 000 / 366 = 349,726… → 349,73
+    # Due Saturday 20.07.2024: by ГК РФ ст. 193 payable on Monday 22.07, interest from 23.07 (the old expectation
+    # counted from 21.07 — wrong).
+    # 23.07–28.07.2024:  6 days: 100 000 × 6 × 16% / 366 = 96 000 / 366 = 262,295… → 262,30
     # 29.07–10.08.2024: 13 days: 100 000 × 13 × 18% / 366 = 234 000 / 366 = 639,344… → 639,34
     result = calc(ART395, date(2024, 8, 10), charge("100000", date(2024, 7, 20)))
-    assert [(r.days, r.rate, r.amount) for r in result.rows] == [(8, D("16.00"), D("349.73")), (13, D("18.00"), D("639.34"))]
-    assert result.total == D("989.07")
+    assert [(r.days, r.rate, r.amount) for r in result.rows] == [(6, D("16.00"), D("262.30")), (13, D("18.00"), D("639.34"))]
+    assert result.total == D("901.64")
 
 
 def test_a_confirmation_entry_in_the_rate_table_changes_nothing():
@@ -192,19 +195,20 @@ def test_moratorium_497_spares_debts_arising_from_01_04_2022_and_can_be_included
 
 
 def test_moratorium_428_only_on_request():
-    # Due 01.03.2020; end 10.01.2021.
-    # exclude-428: 02.03–05.04.2020 = 30 + 5 = 35 days × 10 = 350,00; 06.04.2020–07.01.2021 excluded;
-    #              08.01–10.01.2021 = 3 days × 10 = 30,00 → 380,00
+    # Due Sunday 01.03.2020; end 10.01.2021. By ГК РФ ст. 193 payable on Monday 02.03, penalty from 03.03 (the old
+    # expectation counted from 02.03 — wrong).
+    # exclude-428: 03.03–05.04.2020 = 29 + 5 = 34 days × 10 = 340,00; 06.04.2020–07.01.2021 excluded;
+    #              08.01–10.01.2021 = 3 days × 10 = 30,00 → 370,00
     excluded = PenaltyTerms(PenaltyMethod.PERCENT, percent=D("0.1"), moratorium="exclude-428")
     result = calc(excluded, date(2021, 1, 10), charge("10000", date(2020, 3, 1)))
     assert [(r.start, r.end, r.amount) for r in result.rows] == [
-        (date(2020, 3, 2), date(2020, 4, 5), D("350.00")),
+        (date(2020, 3, 3), date(2020, 4, 5), D("340.00")),
         (date(2020, 4, 6), date(2021, 1, 7), D("0.00")),
         (date(2021, 1, 8), date(2021, 1, 10), D("30.00")),
     ]
     assert result.rows[1].note == "мораторий (ПП РФ от 03.04.2020 № 428)"
-    # By default all 315 days accrue: 02.03.2020–10.01.2021 = 315 days × 10 = 3 150,00
-    assert calc(PERCENT, date(2021, 1, 10), charge("10000", date(2020, 3, 1))).total == D("3150.00")
+    # By default all 314 days accrue: 03.03.2020–10.01.2021 = 314 days × 10 = 3 140,00
+    assert calc(PERCENT, date(2021, 1, 10), charge("10000", date(2020, 3, 1))).total == D("3140.00")
 
 
 def test_a_payment_during_the_moratorium_splits_the_excluded_row_by_debt():
@@ -225,24 +229,26 @@ def two_charges():
 
 
 def test_a_payment_goes_to_the_oldest_charge_first():
-    # Payment 20.03.2024 of 10 000 → январь.
-    # январь:  11.02–20.03 = 19 + 20 = 39 days × 20 000 × 0,1% = 780,00; 21.03–31.03 = 11 × 10 000 × 0,1% = 110,00
-    # февраль: 11.03–31.03 = 21 days × 10 000 × 0,1% = 210,00
+    # Payment 20.03.2024 of 10 000 → январь. Due Saturday 10.02 and Sunday 10.03.2024: by ГК РФ ст. 193 payable on
+    # Monday 12.02 and 11.03, penalty from 13.02 and 12.03 (the old expectation counted from 11.02 / 11.03 — wrong).
+    # январь:  13.02–20.03 = 17 + 20 = 37 days × 20 000 × 0,1% = 740,00; 21.03–31.03 = 11 × 10 000 × 0,1% = 110,00
+    # февраль: 12.03–31.03 = 20 days × 10 000 × 0,1% = 200,00
     result = calc(PERCENT, date(2024, 3, 31), *two_charges(), payments=[Payment(date(2024, 3, 20), D("10000"))])
     assert [(r.charge, r.days, r.debt, r.amount) for r in result.rows] == [
-        ("январь", 39, D("20000"), D("780.00")), ("январь", 11, D("10000"), D("110.00")),
-        ("февраль", 21, D("10000"), D("210.00")),
+        ("январь", 37, D("20000"), D("740.00")), ("январь", 11, D("10000"), D("110.00")),
+        ("февраль", 20, D("10000"), D("200.00")),
     ]
-    assert result.total == D("1100.00") and result.principal == D("20000")
+    assert result.total == D("1050.00") and result.principal == D("20000")
 
 
 def test_a_payment_naming_a_charge_goes_to_that_charge():
     # The same 10 000 names февраль: февраль is paid in full on 20.03.
-    # январь:  11.02–31.03 = 50 days × 20 000 × 0,1% = 1 000,00
-    # февраль: 11.03–20.03 = 10 days × 10 000 × 0,1% =   100,00
+    # Days from 13.02 and 12.03 (ГК РФ ст. 193: the due dates are a Saturday and a Sunday; the old 11.02 / 11.03 — wrong).
+    # январь:  13.02–31.03 = 48 days × 20 000 × 0,1% = 960,00
+    # февраль: 12.03–20.03 =  9 days × 10 000 × 0,1% =  90,00
     result = calc(PERCENT, date(2024, 3, 31), *two_charges(),
                   payments=[Payment(date(2024, 3, 20), D("10000"), charge="февраль")])
-    assert [(r.charge, r.days, r.amount) for r in result.rows] == [("январь", 50, D("1000.00")), ("февраль", 10, D("100.00"))]
+    assert [(r.charge, r.days, r.amount) for r in result.rows] == [("январь", 48, D("960.00")), ("февраль", 9, D("90.00"))]
 
 
 def test_rows_come_oldest_charge_first_whatever_the_card_order():
@@ -352,8 +358,10 @@ def test_total_never_decreases_as_the_end_moves_later(terms, amount, due, paymen
 def test_splitting_a_period_anywhere_changes_the_total_by_at_most_rounding(terms, amount, due, length, at):
     # The days d+1..end split at c: the same debt for d+1..c (end = c) plus a debt due on c for c+1..end.
     # (After the 497 moratorium, so both parts are treated alike.)
+    # The cut is a working day: a debt due on a day off starts later (ГК РФ ст. 193), so it would not split evenly.
     end = due + timedelta(days=length)
-    cut = due + timedelta(days=at % length)
+    cut = DEFAULT.next_working(due + timedelta(days=at % length))
+    assume(cut <= end)
     whole = calc(terms, end, Charge("а", amount, due))
     head = calc(terms, cut, Charge("а", amount, due))
     tail = calc(terms, end, Charge("а", amount, cut))
@@ -458,15 +466,18 @@ def test_cli_case_from_its_card_with_the_roots_rates(tmp_path):
 
 @pytest.mark.parametrize("method, due, end, expected_rows", [
     # 1/300 before 01.01.2016 is of the refinancing rate, 8,25 % from 14.09.2012 (Указание ЦБ № 2873-У; № 3894-У
-    # made it equal to the key rate from 01.01.2016): 100 000 × 82 × 1/300 × 8,25 % = 2 255,00.
+    # made it equal to the key rate from 01.01.2016). Due Saturday 10.10.2015: by ГК РФ ст. 193 payable on Monday
+    # 12.10, penalty from 13.10 (the old 11.10 — wrong): 100 000 × 80 × 1/300 × 8,25 % = 2 200,00.
     (PenaltyMethod.KEY_RATE_300, date(2015, 10, 10), date(2016, 2, 29),
-     [(date(2015, 10, 11), date(2015, 12, 31), D("8.25"), D("2255.00")),
+     [(date(2015, 10, 13), date(2015, 12, 31), D("8.25"), D("2200.00")),
       (date(2016, 1, 1), date(2016, 2, 29), D("11"), D("2200.00"))]),
-    # ГК 395 until 31.05.2015: the refinancing rate (100 000 × 21 × 8,25 % / 365 = 474,66); 01.06.2015–31.07.2016:
+    # Due Sunday 10.05.2015, Monday 11.05 a transferred day off: by ГК РФ ст. 193 payable on 12.05, interest from
+    # 13.05 (the old 11.05 — wrong).
+    # ГК 395 until 31.05.2015: the refinancing rate (100 000 × 19 × 8,25 % / 365 = 429,45); 01.06.2015–31.07.2016:
     # the federal district's average deposit rates, which kezdocs does not have — those days are a zero row;
     # from 01.08.2016 the key rate (315-ФЗ): 100 000 × 49 × 10,5 % / 366 = 1 405,74.
     (PenaltyMethod.ARTICLE_395, date(2015, 5, 10), date(2016, 9, 18),
-     [(date(2015, 5, 11), date(2015, 5, 31), D("8.25"), D("474.66")),
+     [(date(2015, 5, 13), date(2015, 5, 31), D("8.25"), D("429.45")),
       (date(2015, 6, 1), date(2016, 7, 31), None, D("0")),
       (date(2016, 8, 1), date(2016, 9, 18), D("10.5"), D("1405.74"))]),
 ])
@@ -481,7 +492,8 @@ def test_rates_before_the_key_rate_follow_the_law(method, due, end, expected_row
 def test_days_before_the_known_refinancing_rate_are_refused_with_a_reason():
     terms = PenaltyTerms(method=PenaltyMethod.KEY_RATE_300, rate_mode="per-period")
     calc = penalty.calculate((Charge("долг", D("1000"), date(2012, 9, 1)),), (), terms, date(2012, 9, 30), RATES)
+    # Due Saturday 01.09.2012: by ГК РФ ст. 193 the delay starts on 04.09 (the old 02.09 — wrong).
     assert [(r.start, r.end, r.amount) for r in calc.rows] == [
-        (date(2012, 9, 2), date(2012, 9, 13), D("0")), (date(2012, 9, 14), date(2012, 9, 30), D("4.68"))]  # 1 000 × 17 × 1/300 × 8,25 %
+        (date(2012, 9, 4), date(2012, 9, 13), D("0")), (date(2012, 9, 14), date(2012, 9, 30), D("4.68"))]  # 1 000 × 17 × 1/300 × 8,25 %
     assert calc.rows[0].note == "не предъявляется (ставка рефинансирования до 14.09.2012)"
     assert any("до 14.09.2012" in w for w in calc.warnings)

@@ -205,9 +205,10 @@ def test_claim_has_all_eight_items_of_the_regulation(rendered):
     assert "Основание начисления: Договор аренды земельного участка № 12/2025 от 10.01.2025." in text  # 2
     assert "Период образования просрочки: с 11.01.2026 по 24.11.2026." in text  # 3
     assert "Сумма просроченной задолженности: 40 000,00 руб. (Сорок тысяч рублей 00 копеек)." in text  # 4
-    assert "Пени по состоянию на 24 ноября 2026 г.: 10 130,00 руб. (Десять тысяч сто тридцать рублей 00 копеек)" in text
+    # 10 100,00 (not 10 130,00): the charge due Saturday 10.01.2026 is payable on 12.01 (ГК РФ ст. 193), penalty from 13.01
+    assert "Пени по состоянию на 24 ноября 2026 г.: 10 100,00 руб. (Десять тысяч сто рублей 00 копеек)" in text
     assert "Штрафные санкции: 1 500,00 руб. (Одна тысяча пятьсот рублей 00 копеек)." in text  # 5
-    assert "Всего к уплате: 51 630,00 руб. (Пятьдесят одна тысяча шестьсот тридцать рублей 00 копеек)." in text
+    assert "Всего к уплате: 51 600,00 руб. (Пятьдесят одна тысяча шестьсот рублей 00 копеек)." in text
     assert "в течение 30 календарных дней со дня направления" in text  # 6
     for detail in ("УФК по Удмуртской Республике (Администрация Кезского района)", "1831000001 / 183101001",
                    "03100643000000011300", "40102810545370000081", "019401100", "94626000",
@@ -233,20 +234,22 @@ def test_the_qr_code_in_the_claim_decodes_to_the_exact_payment_string(rendered):
         assert len(images) == 1
         found = zxingcpp.read_barcodes(Image.open(io.BytesIO(docx.read(images[0]))))
     case = root.find("2026-101").case
-    expected = payqr.payment_string(root.settings.payment, case.kbk, Decimal("51630.00"),
+    expected = payqr.payment_string(root.settings.payment, case.kbk, Decimal("51600.00"),  # ГК РФ ст. 193
                                     documents.purpose(case), case.uin)
     assert [r.text for r in found] == [expected]
-    assert "|Sum=5163000|" in expected and "|CBC=00011105012140000120|" in expected
+    assert "|Sum=5160000|" in expected and "|CBC=00011105012140000120|" in expected
 
 
-def test_calculation_has_the_period_table_with_formulas_and_the_key_rate_warning(rendered):
+def test_calculation_has_the_period_table_with_formulas_and_no_key_rate_warning(rendered):
     legal = doc_text(rendered, "legal", "calculation")
-    for row in ("15 000,00 × 22 × 0,1%", "10 000,00 × 296 × 0,1%", "30 000,00 × 228 × 0,1%"):
+    for row in ("15 000,00 × 20 × 0,1%", "10 000,00 × 296 × 0,1%", "30 000,00 × 228 × 0,1%"):
         assert row in legal
-    assert "Итого пени: 10 130,00 руб. (Десять тысяч сто тридцать рублей 00 копеек)." in legal
-    assert "всего — 51 630,00 руб." in legal
+    assert "Итого пени: 10 100,00 руб. (Десять тысяч сто рублей 00 копеек)." in legal
+    assert "всего — 51 600,00 руб." in legal
     ip = doc_text(rendered, "ip", "calculation")  # 1/300 of the key rate, calculated after the last known rate
-    assert "× 1/300 ×" in ip and "Внимание:" in ip and "ключевой ставки" in ip
+    # Issue 14 item 11 (the old assertion wanted the warning printed): the calculation is a court exhibit, the
+    # warning about the key rate is for the user (CLI, СТАТУС.txt) and never in the document.
+    assert "× 1/300 ×" in ip and "Внимание:" not in ip and "ключевая_ставка.csv" not in ip
     person = doc_text(rendered, "person", "calculation")
     assert "Расчёт процентов по ст. 395 ГК РФ" in person and "/ 365" in person
 
@@ -281,7 +284,7 @@ def test_lawsuit_in_the_variant_of_the_court(rendered, debtor, declined, duty):
         assert "В Арбитражный суд Удмуртской Республики" in text and "Выписка из ЕГРЮЛ" in text
     if debtor == "legal":
         assert f"ОГРН {LEGAL_OGRN}" in text
-        assert ("всего 51 630,00 руб. (Пятьдесят одна тысяча шестьсот тридцать рублей 00 копеек)" in text)
+        assert ("всего 51 600,00 руб. (Пятьдесят одна тысяча шестьсот рублей 00 копеек)" in text)
 
 
 def test_court_order_applications(rendered):
@@ -443,7 +446,9 @@ def status(**fields) -> CaseStatus:
 
 def test_cli_generate_and_templates(root):
     runner = CliRunner()
-    ok = runner.invoke(main, ["generate", "--root", str(root.path), "--today", "2026-11-24", "2026-101", "иск"])
+    # The route is a court order, so a lawsuit needs --force (ГПК РФ ст. 135 ч. 1 п. 1.1; АПК РФ ст. 148 ч. 1 п. 2.1).
+    ok = runner.invoke(main, ["generate", "--root", str(root.path), "--today", "2026-11-24", "2026-101", "иск",
+                              "--force"])
     assert ok.exit_code == 0, ok.output
     assert "Исковое заявление 2026-101.docx" in ok.output
     (root.path / "настройки.yaml").write_text(SETTINGS.split("реквизиты:")[0], encoding="utf-8")
@@ -465,7 +470,7 @@ def test_one_document_of_each_kind_converts_to_pdf_in_one_call(rendered, tmp_pat
     assert [p.stem for p in pdfs] == [p.stem for p in chosen.values()]
     texts = {code: " ".join(page.extract_text() for page in PdfReader(pdf).pages) for code, pdf in zip(chosen, pdfs)}
     squeeze = {code: " ".join(text.replace("\u00a0", " ").split()) for code, text in texts.items()}
-    assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in squeeze["claim"] and "51 630,00" in squeeze["claim"]
+    assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in squeeze["claim"] and "51 600,00" in squeeze["claim"]
     assert "ИСКОВОЕ ЗАЯВЛЕНИЕ" in squeeze["lawsuit"] and "Черных Ольги Викторовны" in squeeze["lawsuit"]
     assert "ОПИСЬ ВЛОЖЕНИЯ" in squeeze["post-inventory"]
     for code, text in squeeze.items():

@@ -211,7 +211,8 @@ def test_inventory_report(root):
                                                  Decimal("60000.00")]
     assert romashka[10].date() == date(2026, 3, 11) and romashka[11] is None
     ivanov = by_case["2026-002"]
-    assert money(ivanov[9]) == Decimal("750.00")  # 5 000 × 150 days (01.02–30.06) × 0.1 %
+    # 5 000 × 148 days (03.02–30.06) × 0.1 %: due Saturday 31.01.2026, payable 02.02 (ГК РФ ст. 193; the old 750 — wrong)
+    assert money(ivanov[9]) == Decimal("740.00")
     case = root.load(root.path / "2026-002 Иванов").case
     assert money(ivanov[9]) == penalty.for_case(case, date(2026, 6, 30), root.rates).total
     assert by_case["2025-010"][11] == "безнадёжная" and "ликвидирован" in by_case["2025-010"][12]
@@ -297,3 +298,16 @@ def test_templates_are_built_from_the_column_definitions(tmp_path):
     for path in build_reports.build(tmp_path):
         shipped = zipfile.ZipFile(build_reports.HERE / path.name).read("word/document.xml")
         assert zipfile.ZipFile(path).read("word/document.xml") == shipped
+
+
+@pytest.mark.parametrize("kind, when", [("overdue", date(2026, 6, 30)), ("measures", date(2026, 6, 30)),
+                                        ("inventory", "2026-Q2")])
+def test_docx_report_counts_the_cases_left_out_without_program_messages(root, kind, when):
+    # Issue 14 item 11: a report is an official paper; the reasons a case was left out («…/дело.yaml:17: …»,
+    # an exception's text) are for the user, who sees them in the CLI. The report only says how many.
+    report = build(root, kind, when)
+    assert report.skipped and "дело.yaml" in str(report.skipped[0]) + report.skipped[0].message  # the CLI's detail
+    xml = zipfile.ZipFile(io.BytesIO(docx_bytes(report))).read("word/document.xml").decode()
+    assert "Дел, не включённых в отчёт: 1." in xml
+    for word in ("дело.yaml", BROKEN, "kezdocs", "исправьте", "Error"):
+        assert word not in xml, word

@@ -329,11 +329,13 @@ def test_agenda_command_reads_the_root(tmp_path):
     assert json.loads(result.stdout) == [
         {"case": "2024-001", "action": "контролировать добровольную оплату по претензии (п. 4.5)",
          "deadline": "2024-05-15", "missed": False, "clause": "4.5", "officer": "Иванова Мария Петровна"},
+        # Due Sunday 10.03.2024: by ГК РФ ст. 193 payable on Monday 11.03, overdue from 12.03, so the claim term of
+        # п. 4.2 ends 11.04 (the old 10.04, counted from 11.03, was wrong).
         {"case": "2024-002", "action": "направить требование (претензию) должнику по всем адресам (п. 4.4, 4.5)",
-         "deadline": "2024-04-10", "missed": True, "clause": "4.2", "officer": "Сидоров Илья"},
+         "deadline": "2024-04-11", "missed": True, "clause": "4.2", "officer": "Сидоров Илья"},
     ]
     text = CliRunner().invoke(main, args).stdout
-    assert "Сидоров Илья" in text and "10.04.2024 просрочено" in text
+    assert "Сидоров Илья" in text and "11.04.2024 просрочено" in text
 
 
 # --- projected terms (issue 14, item 16): what follows if nothing is paid, so officers can plan ahead ---------

@@ -41,12 +41,13 @@ def test_the_status_is_typed(demo_copy):
     records = {r.folder: r for r in scan(open_root(demo_copy), TODAY).records}
     romashka = records[ROMASHKA]
     assert romashka.deadline == date(2026, 12, 4) and romashka.as_of == TODAY and romashka.version == RECORD_VERSION
-    assert romashka.debt == Decimal("10000.00") and romashka.penalty == Decimal("475.00")
+    # 445.00: due Saturday 10.10.2026, payable 12.10, penalty from 13.10 (ГК РФ ст. 193; the old 475.00 — wrong)
+    assert romashka.debt == Decimal("10000.00") and romashka.penalty == Decimal("445.00")
     assert romashka.deadlines[0] == StatusDeadline("claim", "направить требование (претензию)", "4.2",
-                                                   date(2026, 11, 10), date(2026, 11, 4), "met")
+                                                   date(2026, 11, 12), date(2026, 11, 4), "met")  # ГК РФ ст. 193: overdue from 13.10
     assert StatusDocument("Договор аренды 12-2023.pdf", "contract") in romashka.documents
     assert romashka.route_detail.proceeding == romashka.proceeding == "court-order"
-    assert romashka.route_detail.price["total"] == Decimal("10475.00")
+    assert romashka.route_detail.price["total"] == Decimal("10445.00")
     broken = records[BROKEN]
     assert broken.card_error and broken.debt is None and broken.penalty_warnings is None
     assert broken.problems[0] == StatusProblem(f"{BROKEN}/дело.yaml", 17, broken.problems[0].message)
@@ -63,8 +64,8 @@ def test_status_json_is_the_public_part_of_the_stored_record(demo_copy):
                                 "stage_label", "next_action", "deadline", "deadline_missed", "clause", "route", "debt",
                                 "penalty", "penalty_warnings", "deadlines", "documents", "missing", "problems"]
     romashka = printed[0]
-    assert romashka["deadline"] == "2026-12-04" and romashka["debt"] == "10000.00" and romashka["penalty"] == "475.00"
-    assert romashka["deadlines"][0] == {"clause": "4.2", "done_on": "2026-11-04", "due": "2026-11-10",
+    assert romashka["deadline"] == "2026-12-04" and romashka["debt"] == "10000.00" and romashka["penalty"] == "445.00"  # ГК РФ ст. 193
+    assert romashka["deadlines"][0] == {"clause": "4.2", "done_on": "2026-11-04", "due": "2026-11-12",
                                         "label": "направить требование (претензию)", "state": "met", "step": "claim"}
     assert list(romashka["documents"][0]) == ["kind", "path"]
     broken = next(r for r in printed if r["folder"] == BROKEN)

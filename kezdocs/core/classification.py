@@ -50,6 +50,7 @@ KINDS: dict[str, str] = {
     "diploma": "диплом представителя",
     "lawsuit": "исковое заявление",
     "lawsuit_sent_proof": "подтверждение направления иска",
+    "order_cancellation": "определение об отмене судебного приказа",
     "court_ruling": "определение суда",
     "judgment": "решение суда",
     "court_order": "судебный приказ",
@@ -67,6 +68,7 @@ KIND_ALIASES = {"акт": "act_invoice", "счёт": "act_invoice", "счет": 
 
 # Name keywords, most specific first (the first matching rule wins).
 DEFAULT_NAME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("order_cancellation", ("отмен*+приказ*",)),  # before the court order, the ruling and the lawsuit
     ("lawsuit_sent_proof", ("квитанци*+иск*", "чек*+иск*", "опис*+иск*", "уведомлени*+иск*", "отслеживани*+иск*",
                             "трек*+иск*", "отправк*+иск*", "направлени*+иск*", "почт*+иск*",
                             "квитанци*+приказ*", "опис*+приказ*", "направлени*+приказ*", "отправк*+приказ*")),
@@ -96,6 +98,7 @@ DEFAULT_NAME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 # Title phrases in a document's text (the earliest match wins).
 DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("order_cancellation", ("об отмене судебного приказа",)),
     ("post_inventory", ("опись вложени*", "ф. 107", "форма 107")),
     ("delivery_notice", ("уведомление о вручении", "ф. 119")),
     ("tracking_report", ("отчет об отслеживании*", "отслеживани* почтов* отправлени*")),

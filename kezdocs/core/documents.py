@@ -26,8 +26,8 @@ from kezdocs.core.ledger import allocate
 from kezdocs.core.model import Address, Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod
 from kezdocs.core.money import ZERO, in_words
 from kezdocs.core.russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short,
-                                  date_text, decline, position_dative, split_name)
-from kezdocs.core.settings import Person
+                                  date_text, decline, organisation_genitive, position_dative, split_name)
+from kezdocs.core.settings import Person, Settings
 
 COMMON = ("doc", "org", "case", "debtor", "signer", "executor")
 
@@ -70,7 +70,7 @@ def _doc(kind: Kind, facts: Facts) -> dict:
 
 def _org(kind: Kind, facts: Facts) -> dict:
     s = facts.settings
-    return {"name": s.name, "short_name": s.short_name, "address": s.address or "", "phone": s.phone or "",
+    return {"name": s.name, "genitive": organisation_genitive(s.name), "short_name": s.short_name, "address": s.address or "", "phone": s.phone or "",
             "email": s.email or "", "inn": s.inn or "", "ogrn": s.ogrn or "",
             "ids": ", ".join(f"{label} {value}" for label, value in (("ИНН", s.inn), ("ОГРН", s.ogrn)) if value)}
 
@@ -84,6 +84,7 @@ def _debtor(kind: Kind, facts: Facts) -> dict:
     d = facts.case.debtor
     ogrn_label = "ОГРНИП" if d.type is DebtorType.ENTREPRENEUR else "ОГРН"
     ids = [("ИНН", d.inn), (ogrn_label, d.ogrn), ("КПП", d.kpp), ("СНИЛС", d.snils), ("паспорт", d.passport)]
+    main, extra = party_address(d)
     return {
         "type": {DebtorType.LEGAL: "юрлицо", DebtorType.ENTREPRENEUR: "ИП", DebtorType.PERSON: "физлицо"}[d.type],
         "is_person": d.type is DebtorType.PERSON, "is_entrepreneur": d.type is DebtorType.ENTREPRENEUR,
@@ -94,16 +95,52 @@ def _debtor(kind: Kind, facts: Facts) -> dict:
         "snils": d.snils or "", "passport": d.passport or "",
         "birth_date": date_short(d.birth_date) if d.birth_date else "", "birth_place": d.birth_place or "",
         "ids": ", ".join(f"{label} {value}" for label, value in ids if value),
-        "address": d.addresses[0].text if d.addresses else "",
+        "address": main.text if main else "",
+        "extra_addresses": [{"kind": a.kind, "text": a.text, "line": f"адрес {a.kind}: {a.text}"} for a in extra],
         "addresses": [{"kind": a.kind, "text": a.text} for a in d.addresses],
         "accounts": list(d.bank_accounts),
     }
 
 
+_REGISTRY_KINDS = ("егрюл", "егрип")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace(",", " ").split())
+
+
+def party_address(d: Debtor) -> tuple[Address | None, list[Address]]:
+    """The debtor's address as a party (court papers, bank and ФССП applications), and the other addresses.
+
+    A company's or an entrepreneur's место нахождения is the address in the state register, not the one written
+    in the contract (АПК РФ ст. 125 ч. 1 п. 2, ст. 229.3 ч. 1 п. 3; ГК РФ ст. 54 ч. 2; 229-ФЗ ст. 13 ч. 1
+    п. 5): the card's address whose kind is «по ЕГРЮЛ» / «по ЕГРИП» (by the kind, case-insensitive), else the
+    first address of the card. The other distinct addresses (the contract's) may follow as additional ones.
+    A person's address stays the first of the card.
+    """
+    if not d.addresses:
+        return None, []
+    main = d.addresses[0]
+    if d.type is not DebtorType.PERSON:
+        registered = [a for a in d.addresses if _normal(a.kind).removeprefix("по ") in _REGISTRY_KINDS]
+        main = registered[0] if registered else main
+    seen = {_normal(main.text)}
+    extra = []
+    if d.type is not DebtorType.PERSON:
+        for a in d.addresses:
+            if _normal(a.text) not in seen:
+                seen.add(_normal(a.text))
+                extra.append(a)
+    return main, extra
+
+
 def debtor_name(d: Debtor, grammar: str) -> str:
     """The debtor's name in a grammatical case: persons declined, ИП as «индивидуального предпринимателя …»,
-    organisations as written (and a name given without its parts, too)."""
-    if d.type is DebtorType.LEGAL or not (d.last_name and d.first_name):
+    an organisation in the genitive by its head noun (`organisation_genitive`; «ООО …» as written), in the
+    dative as written (and a name given without its parts, too)."""
+    if d.type is DebtorType.LEGAL:
+        return organisation_genitive(d.name) if grammar == GENITIVE else d.name
+    if not (d.last_name and d.first_name):
         return d.name
     person = decline(PersonName(d.last_name, d.first_name, d.middle_name), grammar, d.gender).full
     return f"{ENTREPRENEUR[grammar]} {person}" if d.type is DebtorType.ENTREPRENEUR else person
@@ -116,8 +153,37 @@ def _person(p: Person | None, fallback: Person | None = None) -> dict:
     return {"position": chosen.position, "name": chosen.name, "short": split_name(chosen.name).short}
 
 
+# The applications an enforcement body or a bank acts upon: who signs them needs a document of authority.
+ENFORCEMENT_APPLICATIONS = ("bank", "bailiffs")
+
+
+def enforcement_signer(settings: Settings) -> tuple[Person | None, str]:
+    """Who signs an application to a bank or the ФССП, and the доверенность to attach («» when none is needed).
+
+    An application filed by a representative comes with the document that confirms the authority (229-ФЗ ст. 8
+    ч. 2 for a bank, ст. 30 ч. 2 for the ФССП, ст. 57). The head of the administration acts without one; a
+    deputy (the settings' «подписант») acts by a доверенность. The settings know one доверенность, the
+    representative's (`представитель.доверенность`): it covers the signer when the signer is that person.
+    A signer with no known доверенность does not sign an enforcement application — the head does.
+    """
+    head, signer = settings.head, settings.signer
+    if signer is None or (head is not None and _same_person(signer, head)):
+        return head or signer, ""
+    representative, authority = settings.representative, settings.power_of_attorney or ""
+    if authority and representative is not None and _same_person(signer, representative):
+        return signer, authority
+    return (head, "") if head is not None else (signer, "")
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    return " ".join(a.name.casefold().split()) == " ".join(b.name.casefold().split())
+
+
 def _signer(kind: Kind, facts: Facts) -> dict:
-    return _person(facts.settings.signer, facts.settings.head)
+    if kind.code in ENFORCEMENT_APPLICATIONS:
+        person, authority = enforcement_signer(facts.settings)
+        return {**_person(person), "power_of_attorney": authority}
+    return {**_person(facts.settings.signer, facts.settings.head), "power_of_attorney": ""}
 
 
 def _head(kind: Kind, facts: Facts) -> dict:
@@ -204,7 +270,9 @@ def _calc(kind: Kind, facts: Facts) -> dict:
             "article": article, "method": method.format(pct=pct),
             "end": date_text(facts.today), "end_short": date_short(facts.today), "rows": rows,
             "has_rows": bool(rows), "total": format_rub(calc.total), "total_words": in_words(calc.total),
-            "principal": format_rub(calc.principal), "warnings": list(calc.warnings)}
+            "principal": format_rub(calc.principal)}
+    # No `calc.warnings` here: a warning («добавьте ставку в файл … и пересчитайте», «ставка не подтверждена»)
+    # is for the user (the CLI, СТАТУС.txt, the dashboard); a calculation is an exhibit a court and the debtor read.
 
 
 def _rate_text(rate: Decimal | None, method: PenaltyMethod) -> str:

@@ -4,8 +4,9 @@ Pure: charges, payments, terms, the end date and the key rates come in; a
 `Calculation` comes out. Every penalty figure in the product (claims,
 lawsuits, reports) comes from here, so the rules live in one place:
 
-- days run from the day after the due date through the end date, both
-  included; a payment made on day P reduces the debt from day P + 1, and a
+- days run from the day after the last day to pay through the end date, both
+  included; the last day to pay is the due date, moved to the next working day
+  when it falls on a day off (ГК РФ ст. 193, `Calendar.payable_until`); a payment made on day P reduces the debt from day P + 1, and a
   charge paid in full stops accruing after that day;
 - payments are allocated by `ledger.allocate` (oldest charge first unless the
   payer named the charge);
@@ -35,6 +36,7 @@ from kezdocs.core.keyrates import USER_FILE, KeyRates, RateEntry, percent_text
 from kezdocs.core.ledger import Ledger, allocate
 from kezdocs.core.model import Case, Charge, Payment, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import ZERO, as_text, format_rub, kopecks
+from kezdocs.core.workdays import DEFAULT, Calendar
 
 RATE_MODES = ("on-date", "per-period")
 MORATORIUM_MODES = ("auto", "include", "exclude-428")
@@ -139,15 +141,19 @@ def calculate(
     terms: PenaltyTerms,
     end: date,
     rates: KeyRates,
+    calendar: Calendar = DEFAULT,
 ) -> Calculation:
-    """The penalty on every charge from the day after its due date through `end`.
+    """The penalty on every charge from the day after its last day to pay through `end`.
+
+    `calendar` is the production calendar: a due date on a day off moves to the next working day
+    (ГК РФ ст. 193), so the delay starts the day after that.
 
     ValueError on an unknown `rate_mode` or `moratorium` (the card and the CLI
     pass only known ones); everything else the user should know is a warning.
     """
     if terms.rate_mode not in RATE_MODES or terms.moratorium not in MORATORIUM_MODES:
         raise ValueError(f"unknown rate_mode {terms.rate_mode!r} or moratorium {terms.moratorium!r}")
-    ledger = allocate(tuple(charges), tuple(payments))
+    ledger = allocate(tuple(charges), tuple(payments), calendar)
     principal = ledger.overdue(end)
     if terms.method == PenaltyMethod.NONE:
         return Calculation((), ZERO, (), principal, terms.method)
@@ -162,9 +168,9 @@ def calculate(
     return Calculation(tuple(rows), total, tuple(_rate_warnings(looked_up, rates, end)), principal, terms.method)
 
 
-def for_case(case: Case, end: date, rates: KeyRates) -> Calculation:
-    """The penalty of a case as its card defines it."""
-    return calculate(case.charges, case.payments, case.penalty, end, rates)
+def for_case(case: Case, end: date, rates: KeyRates, calendar: Calendar = DEFAULT) -> Calculation:
+    """The penalty of a case as its card defines it (`calendar`: the root's production calendar, ГК РФ ст. 193)."""
+    return calculate(case.charges, case.payments, case.penalty, end, rates, calendar)
 
 
 def to_json(calc: Calculation) -> dict:
@@ -224,7 +230,7 @@ def display_table(calc: Calculation) -> tuple[tuple[str, ...], list[tuple[str, .
 def _charge_rows(index: int, ledger: Ledger, terms: PenaltyTerms, end: date, rates: KeyRates, looked_up: list) -> list[Row]:
     """Rows of one charge: split wherever the debt, the rate, the year or a moratorium changes."""
     charge = ledger.charges[index]
-    start = charge.due + ONE_DAY
+    start = ledger.overdue_from(index)  # ГК РФ ст. 193: a due date on a day off moves to the next working day
     paid_off = ledger.paid_in_full_on(index)
     last = min(end, paid_off) if paid_off else end
     if start > last:

@@ -5,7 +5,7 @@ and returns a `Checklist`. Documents kezdocs generated (`Сформирован�
 count as present for what they are (a generated calculation is a calculation).
 
 Steps: `claim` (требование, п. 4.4), `lawsuit` (п. 5.2; ГПК РФ ст. 132 or
-АПК РФ ст. 125, 126), `court-order` (ГПК РФ ст. 124, АПК РФ ст. 229.3),
+АПК РФ ст. 125, 126; after a cancelled court order, the ruling that cancelled it), `court-order` (ГПК РФ ст. 124, АПК РФ ст. 229.3),
 `bank` (229-ФЗ ст. 8) and `bailiffs` (229-ФЗ ст. 30). The court is arbitration
 for an organisation or ИП, general jurisdiction for a person. Which step a
 stage needs is the procedure table's (`stages.STAGES`, column `checklist`),
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from kezdocs.core import stages
 from kezdocs.core.model import Address, Case, DebtorType
-from kezdocs.core.route import LAWSUIT, Route
+from kezdocs.core.route import LAWSUIT, ORDER_CANCELLED, Route
 
 # What proves that a letter was sent and delivered (п. 4.5): the kinds intake gives such files.
 POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
@@ -155,6 +155,13 @@ def _lawsuit(case: Case, docs, court: str) -> list[Item]:
     ]
     if case.basis.claim_required:
         items += _claim_proofs(case, docs, arb)
+    if any(e.kind == ORDER_CANCELLED for e in case.events):
+        # After a court order is cancelled the claim goes by lawsuit (ГПК РФ ст. 129; АПК РФ ст. 229.5 ч. 4); without
+        # the ruling the court sees a claim for a court order and returns the lawsuit (ГПК РФ ст. 135 ч. 1 п. 1.1)
+        # or leaves it without consideration (АПК РФ ст. 148 ч. 1 п. 2.1).
+        items.append(_item("order_cancellation", "Определение об отмене судебного приказа",
+                           "АПК РФ ст. 229.5 ч. 4, ст. 148 ч. 1 п. 2.1" if arb else "ГПК РФ ст. 129, ст. 135 ч. 1 п. 1.1",
+                           _files(docs, ("order_cancellation",))))
     items.append(_item("lawsuit_sent", "Доказательство направления ответчику копии иска с приложениями",
                        "АПК РФ ст. 126 ч. 1 п. 1" if arb else "ГПК РФ ст. 132 п. 6",
                        _files(docs, ("lawsuit_sent_proof",))))

@@ -17,17 +17,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
-from kezdocs.core.model import Case, DebtorType, PenaltyMethod
+from kezdocs.core.model import Case, DebtorType, Event, PenaltyMethod
 from kezdocs.core.money import ZERO, as_text, format_rub
 from kezdocs.core.settings import Thresholds
 
-__all__ = ["ORDER", "LAWSUIT", "MAGISTRATE", "DISTRICT", "ARBITRATION", "Price", "Route", "decide", "price_of", "route_for"]
+__all__ = ["ORDER", "LAWSUIT", "MAGISTRATE", "DISTRICT", "ARBITRATION", "ORDER_CANCELLED", "Price", "Route", "decide",
+           "lawsuit_refusal", "price_of", "route_for"]
 
 # The proceedings, named by the document kind (and checklist step) each one files.
 ORDER, LAWSUIT = "court-order", "lawsuit"
 # The court levels, named by their keys in the settings («суды: мировой: …»).
 MAGISTRATE, DISTRICT, ARBITRATION = "мировой", "районный", "арбитражный"
+
+ORDER_CANCELLED = "court_order_cancelled"  # the event «судебный приказ отменен»; its date is the ruling's
 
 _WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
 
@@ -152,3 +156,25 @@ def _general(price: Price, amount: Decimal, thresholds: Thresholds, order_ok: bo
     return Route(LAWSUIT, MAGISTRATE, lawsuit_court, price, magistrate, "ГПК РФ ст. 24",
                  f"исковое заявление в районный суд (ГПК РФ ст. 24): "
                  f"цена иска {price.text()} больше {format_rub(magistrate)} руб.")
+
+
+def lawsuit_refusal(route: Route | None, events: Iterable[Event]) -> str | None:
+    """Why a lawsuit may not be written now (in Russian, for the user), or None when it may.
+
+    Court order first: a claim that belongs to a court order, brought as a lawsuit, is returned
+    (ГПК РФ ст. 135 ч. 1 п. 1.1) or left without consideration (АПК РФ ст. 148 ч. 1 п. 2.1). Only a
+    cancelled order (the event «судебный приказ отменен», ГПК РФ ст. 129; АПК РФ ст. 229.5 ч. 4) opens the
+    lawsuit; the user may still force it.
+    """
+    if route is None or not route.order or any(e.kind == ORDER_CANCELLED for e in events):
+        return None
+    if route.order_court == ARBITRATION:
+        consequence = ("иск по такому требованию оставляется без рассмотрения (АПК РФ ст. 148 ч. 1 п. 2.1; "
+                       "приказное производство — АПК РФ ст. 229.2)")
+    else:
+        consequence = ("иск по такому требованию возвращается (ГПК РФ ст. 135 ч. 1 п. 1.1; "
+                       "приказное производство — ГПК РФ ст. 121, 122)")
+    return (f"исковое заявление не сформировано: требование подлежит рассмотрению в порядке приказного "
+            f"производства — {route.label}; {consequence}. Сначала подайте заявление о выдаче судебного приказа "
+            f"(kezdocs generate … court-order). Если приказ отменён, запишите событие «судебный приказ отменен» "
+            f"с датой определения; сформировать иск всё равно — --force")

@@ -1,9 +1,11 @@
 """Russian wording for documents: dates, personal names in cases, plural forms.
 
 Pure. Personal names are declined with pytrovich (petrovich 2.0.1 gets some
-names wrong, see DOMAIN.md); organisation names are never declined — a
-sentence that needs an organisation in another case is written so that its
-name stays in the nominative («в пользу истца — …»).
+names wrong, see DOMAIN.md). An organisation is declined by its head noun only
+(«Администрация муниципального образования …» → «Администрации муниципального
+образования …»: the rest of the name is already in the genitive or is a proper
+name in quotes); a name whose first word is not a known head noun («ООО
+«Ромашка»», «МКУ …») is left as written.
 """
 from __future__ import annotations
 
@@ -28,6 +30,16 @@ _POSITION_DATIVE = {
     "глава": "главе", "начальник": "начальнику", "заместитель": "заместителю", "руководитель": "руководителю",
     "директор": "директору", "председатель": "председателю", "управляющий": "управляющему",
     "заведующий": "заведующему", "исполняющий": "исполняющему", "временно": "временно",
+}
+
+# The head nouns of the bodies and organisations that occur as a creditor or an administrator, in the genitive.
+# Only the first word of a name changes: the words after it depend on it and are in the genitive already
+# («Управление имущественных отношений …», «Отдел культуры Администрации …»).
+_ORGANISATION_GENITIVE = {
+    "администрация": "администрации", "управление": "управления", "отдел": "отдела", "комитет": "комитета",
+    "департамент": "департамента", "министерство": "министерства", "совет": "совета", "дума": "думы",
+    "служба": "службы", "агентство": "агентства", "инспекция": "инспекции", "учреждение": "учреждения",
+    "казначейство": "казначейства", "палата": "палаты", "контора": "конторы", "центр": "центра",
 }
 
 ENTREPRENEUR = {GENITIVE: "индивидуального предпринимателя", DATIVE: "индивидуальному предпринимателю"}
@@ -160,6 +172,25 @@ def position_dative(position: str) -> str:
     if not changed:
         return position
     return " ".join(changed + words[len(changed):])
+
+
+def organisation_genitive(name: str) -> str:
+    """«Администрация муниципального образования …» → «Администрации муниципального образования …».
+
+    The name of a body or organisation in the genitive, for a phrase that governs it («в пользу истца —
+    Администрации …»): only the head noun changes. A name whose first word is not a known head noun
+    (a legal form such as «ООО», an abbreviation, an adjective before the noun) is left unchanged —
+    never a guessed form.
+    """
+    head, sep, rest = name.partition(" ")
+    found = _ORGANISATION_GENITIVE.get(head.lower())
+    if found is None:
+        return name
+    if head.isupper() and len(head) > 1:
+        found = found.upper()
+    elif head[:1].isupper():
+        found = found.capitalize()
+    return found + sep + rest
 
 
 def capitalize(text: str) -> str:

@@ -337,7 +337,7 @@ def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds =
     `penalty` is the case's penalty or interest on `today` (`penalty.for_case(case, today, rates).total`):
     it is part of the price of the claim, so it decides the route (ГПК РФ ст. 91; АПК РФ ст. 103).
     """
-    walk = _Walk(case, calendar, allocate(case.charges, case.payments))
+    walk = _Walk(case, calendar, allocate(case.charges, case.payments, calendar))
     for event in case.events:
         if event.date is not None and event.date > today:
             walk.problems.append(_problem(case, event, f"событие «{_event_name(event.kind)}» датировано "
@@ -471,9 +471,10 @@ def _no_claim_end(walk: _Walk, on: date) -> date:
 
 
 def _overdue_since(ledger: Ledger, on: date) -> date | None:
-    """The day the oldest still unpaid charge became overdue (the day after its due date)."""
+    """The day the oldest still unpaid charge became overdue: the day after its last day to pay — the due
+    date, moved to the next working day when it is a day off (ГК РФ ст. 193, `Calendar.payable_until`)."""
     index = ledger.oldest_overdue(on)
-    return None if index is None else ledger.charges[index].due + timedelta(days=1)
+    return None if index is None else ledger.overdue_from(index)
 
 
 # --- instalments ----------------------------------------------------------------------------
@@ -487,14 +488,22 @@ def _paid_since(walk: _Walk, start: date, until: date) -> Decimal:
     return sum((p.amount for p in walk.case.payments if start <= p.date <= until), ZERO)
 
 
+def _instalment_until(walk: _Walk, row) -> date:
+    """The last day to pay an instalment: its date, or the next working day when that is a day off (ГК РФ
+    ст. 193: a payment on the moved day is in time, the schedule is not broken)."""
+    return walk.calendar.payable_until(row.due)
+
+
 def _missed_instalment(walk: _Walk, on: date) -> date | None:
-    """Due date of the first instalment not covered by payments made since the grant, as of `on`."""
+    """The last day to pay (`_instalment_until`) of the first instalment not covered by payments made since
+    the grant, as of `on`."""
     granted, schedule = _schedule(walk)
     required = ZERO
     for row in schedule:
         required += row.amount
-        if row.due < on and _paid_since(walk, granted.date, row.due) < required:
-            return row.due
+        until = _instalment_until(walk, row)
+        if until < on and _paid_since(walk, granted.date, until) < required:
+            return until
     return None
 
 
@@ -515,11 +524,12 @@ def _instalment_deadlines(walk: _Walk, today: date) -> list[Deadline]:
     rows, required = [], ZERO
     for row in schedule:
         required += row.amount
-        covered = _paid_since(walk, granted.date, row.due) >= required
-        state = "met" if covered else ("missed" if row.due < today else "pending")
+        until = _instalment_until(walk, row)  # ГК РФ ст. 193
+        covered = _paid_since(walk, granted.date, until) >= required
+        state = "met" if covered else ("missed" if until < today else "pending")
         step = STEPS["instalment"]
         rows.append(Deadline("instalment", f"{step.label}: {format_rub(row.amount)} руб.", step.clause,
-                             row.due, row.due if covered else None, state))
+                             until, until if covered else None, state))
     return rows
 
 
@@ -550,7 +560,7 @@ def _terms(walk: _Walk, on: date) -> list[tuple[str, date]]:
         return [("appeal", cal.months_deadline(since, APPEAL_MONTHS))]
     if step == "instalment":
         row, _ = _next_instalment(walk, on)
-        return [("instalment", row.due)] if row else []
+        return [("instalment", _instalment_until(walk, row))] if row else []
     return []
 
 
@@ -606,7 +616,7 @@ def _action(walk: _Walk, stage: Stage, route: Route | None, today: date) -> str 
         writ_target=(f"в банк должника (счета известны: {', '.join(accounts)}; 229-ФЗ ст. 8, п. 6.4, 7.1)"
                      if accounts else "в ФССП (229-ФЗ ст. 30, п. 7.1)"),
         partly="; в части отказа — обжаловать при наличии оснований (п. 5.4)" if _last_result(walk) == "partly" else "",
-        next_instalment=f": {format_rub(left)} руб. до {row.due:%d.%m.%Y}" if row else "",
+        next_instalment=f": {format_rub(left)} руб. до {_instalment_until(walk, row):%d.%m.%Y}" if row else "",
     )
 
 

@@ -9,7 +9,9 @@ the procedure (`stages`):
 - "N calendar days from X" ends on X + N; a term ending on a day off moves to
   the next working day (ГК РФ ст. 191, 193) — `Calendar.calendar_deadline`;
 - "N working days from X" ends on the N-th working day after X —
-  `Calendar.add_working_days`.
+  `Calendar.add_working_days`;
+- a sum the debtor owes on a day off may be paid on the next working day
+  (ГК РФ ст. 193 on the debtor's own terms) — `Calendar.payable_until`.
 
 Pure: no files, no clock. The shell reads the YAML and passes plain data.
 """
@@ -88,6 +90,17 @@ class Calendar:
                 return probe
             probe += _ONE_DAY
         raise ValueError(f"после {day.isoformat()} нет рабочих дней в течение {_MAX_DAYS_OFF_RUN} дней")
+
+    def payable_until(self, due: date) -> date:
+        """The last day the debtor may pay a sum due on `due`: `due`, or the next working day when `due` is
+        a day off (ГК РФ ст. 193 applies to the debtor's own terms too: a charge or instalment due on a
+        Saturday, Sunday or holiday is paid in time on the next working day; the delay — and the penalty —
+        starts the day after). Every "overdue" decision in kezdocs (ledger, stages, penalty) asks this."""
+        return self.next_working(due)
+
+    def overdue_from(self, due: date) -> date:
+        """The first day of delay of a sum due on `due`: the day after `payable_until` (ГК РФ ст. 193)."""
+        return self.payable_until(due) + _ONE_DAY
 
     def add_working_days(self, start: date, n: int) -> date:
         """The N-th working day after `start` (`start` itself is not counted); `start` for N = 0."""

@@ -63,7 +63,7 @@ def _procedure_stage(entry: Entry, env: Env) -> None:
     if case is None:
         entry.record.update(stage=CARD_ERROR, stage_label="ошибка в карточке", next_action="исправить карточку дела")
         return
-    entry.calc = penalty_mod.for_case(case, env.today, env.root.rates)
+    entry.calc = penalty_mod.for_case(case, env.today, env.root.rates, env.root.calendar)
     a = stages.assess(case, env.today, env.root.calendar, env.root.settings.thresholds, penalty=entry.calc.total)
     entry.assessment = a
     entry.problems.extend(a.problems)
@@ -80,7 +80,7 @@ def _money_stage(entry: Entry, env: Env) -> None:
     case = entry.folder.case
     if case is None:
         return
-    calc = entry.calc or penalty_mod.for_case(case, env.today, env.root.rates)
+    calc = entry.calc or penalty_mod.for_case(case, env.today, env.root.rates, env.root.calendar)
     entry.record.update(debt=kopecks(entry.assessment.debt), penalty=kopecks(calc.total),
                         penalty_warnings=tuple(calc.warnings))
 

@@ -90,7 +90,7 @@ def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckRe
         raise KezdocsError(f"в карточке дела «{ref}» ошибки — исправьте их (kezdocs status {ref}):\n"
                            + "\n".join(str(p) for p in folder.problems))
     documents, file_problems = intake.classify_folder(folder.path, folder.files, root.rules)
-    penalty = for_case(folder.case, today, root.rates).total  # part of the price of the claim: it decides the route
+    penalty = for_case(folder.case, today, root.rates, root.calendar).total  # part of the price of the claim: it decides the route
     assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds, penalty=penalty)
     if step is None:
         step = assessment.checklist_step  # the procedure table's step, resolved by the route

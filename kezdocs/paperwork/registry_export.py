@@ -78,9 +78,9 @@ def _overview_row(root: Root, cf, today: date) -> tuple:
     if case is None:
         return (cf.ref, cf.name, None, None, None, None, None, None, None, None, None, None, None,
                 "ошибка в карточке", "исправить карточку дела", None, None, "; ".join(str(p) for p in cf.problems))
-    penalty = penalty_mod.for_case(case, today, root.rates).total
+    penalty = penalty_mod.for_case(case, today, root.rates, root.calendar).total
     a = stages.assess(case, today, root.calendar, root.settings.thresholds, penalty=penalty)  # the route counts it
-    ledger = allocate(case.charges, case.payments)
+    ledger = allocate(case.charges, case.payments, root.calendar)
     charged = sum((c.amount for c in case.charges), ZERO)
     return (case.number, cf.name, case.administrator, case.debtor.name, case.debtor.inn, case.kbk, basis_text(case),
             case.officer.name, charged, charged - ledger.outstanding(today), a.debt, a.overdue_debt,

@@ -35,7 +35,7 @@ def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
               attachments: Iterable[tuple[str, int | None]] | None = None) -> Facts:
     """Everything the document is built from, computed from the root's settings, key rates and calendar."""
     case = folder.case
-    calc = for_case(case, today, root.rates)
+    calc = for_case(case, today, root.rates, root.calendar)
     assessment = assess(case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
     files = ()
     if "attachments" in kind.groups and attachments is None:
@@ -134,7 +134,7 @@ def _work(folder_path: str, kind_code: str, today: date, select: bool, root: Roo
         return "skipped", folder.ref, f"в карточке ошибок: {len(folder.problems)} (подробно: kezdocs status \"{folder.name}\")"
     if select and not needed(kind, folder.case, assess(
             folder.case, today, root.calendar, root.settings.thresholds,
-            penalty=for_case(folder.case, today, root.rates).total)):  # the penalty is part of the price (route)
+            penalty=for_case(folder.case, today, root.rates, root.calendar).total)):  # the penalty is part of the price (route)
         return "not_needed", folder.ref, None
     try:
         return "written", folder.ref, render_case(root, folder, kind, today)
