@@ -1,6 +1,8 @@
 """Fixtures shared by the test files: the demo root, built once per session and copied per test."""
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -39,3 +41,18 @@ def fill(disk: Path, leave: int = 0) -> Path:
         os.close(fd)
     os.truncate(filler, max(0, filler.stat().st_size - leave))
     return filler
+
+
+def tmpfs(mount: Path, size: str):
+    """Mount a tmpfs of `size` at `mount` for a fixture to yield, unmounted afterwards; skip where not allowed."""
+    mount.mkdir()
+    if not sys.platform.startswith("linux") or os.geteuid() != 0:
+        pytest.skip("нужен Linux и права root для mount -t tmpfs")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True,
+                          text=True)
+    if done.returncode != 0:
+        pytest.skip(f"mount -t tmpfs не разрешён здесь: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

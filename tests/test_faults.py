@@ -29,7 +29,7 @@ from kezdocs.folders.casefolder import open_root, settings_template
 from kezdocs.folders.index import Index
 from kezdocs.folders.scan import scan
 
-from conftest import fill
+from conftest import fill, tmpfs
 
 TODAY = date(2026, 11, 24)
 DAY = TODAY.isoformat()
@@ -209,17 +209,7 @@ def test_watch_and_cli_writing_together_lose_nothing(demo_copy):
 @pytest.fixture()
 def small_disk(tmp_path):
     """A 3 MB tmpfs (we are root in the test machine); skipped where mounting is not allowed."""
-    mount = tmp_path / "диск"
-    mount.mkdir()
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("нужен Linux и права root для mount -t tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mount -t tmpfs не разрешён здесь: {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    yield from tmpfs(tmp_path / "диск", "3m")
 
 
 def test_full_disk_gives_a_message_and_leaves_files_whole(small_disk, built_demo):

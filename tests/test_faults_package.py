@@ -26,7 +26,7 @@ from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork import libreoffice, package, package_files
 from kezdocs.paperwork.pdftext import text_pdf
 
-from conftest import fill
+from conftest import fill, tmpfs
 
 DAY = TODAY.isoformat()
 REF = "2024-017"
@@ -167,18 +167,7 @@ def test_a_file_put_into_the_package_folder_stays(tmp_path, monkeypatch):
 @pytest.fixture()
 def small_disk(tmp_path):
     """A 12 MB tmpfs (we are root in the test machine); skipped where mounting is not allowed."""
-    mount = tmp_path / "диск"
-    mount.mkdir()
-    if not sys.platform.startswith("linux") or os.geteuid() != 0:
-        pytest.skip("нужен Linux и права root для mount -t tmpfs")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)], capture_output=True,
-                          text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mount -t tmpfs не разрешён здесь: {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    yield from tmpfs(tmp_path / "диск", "12m")
 
 
 @needs_libreoffice
