@@ -94,7 +94,8 @@ def test_the_calculation_rows_carry_formulas_and_never_the_warnings():
 
 def test_the_overdue_charges_on_the_day():
     overdue = context("claim")["overdue"]
-    assert overdue["text"] == "с 11.01.2026 по 24.11.2026"
+    # the first charge is due Saturday 10.01.2026: payable until Monday 12.01, overdue from 13.01 (ГК РФ ст. 193)
+    assert overdue["text"] == "с 13.01.2026 по 24.11.2026"
     assert [(c["period"], c["unpaid"]) for c in overdue["charges"]] == [
         ("I квартал 2026", f"10{NBSP}000,00"), ("II квартал 2026", f"30{NBSP}000,00")]
 

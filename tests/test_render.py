@@ -203,7 +203,8 @@ def test_claim_has_all_eight_items_of_the_regulation(rendered):
     text = doc_text(rendered, "legal", "claim")
     assert LEGAL_NAME in text  # 1: the debtor, escaped and unescaped exactly
     assert "Основание начисления: Договор аренды земельного участка № 12/2025 от 10.01.2025." in text  # 2
-    assert "Период образования просрочки: с 11.01.2026 по 24.11.2026." in text  # 3
+    # 3; the charge is due Saturday 10.01.2026: payable until Monday 12.01, overdue from 13.01 (ГК РФ ст. 193)
+    assert "Период образования просрочки: с 13.01.2026 по 24.11.2026." in text
     assert "Сумма просроченной задолженности: 40 000,00 руб. (Сорок тысяч рублей 00 копеек)." in text  # 4
     # 10 100,00 (not 10 130,00): the charge due Saturday 10.01.2026 is payable on 12.01 (ГК РФ ст. 193), penalty from 13.01
     assert "Пени по состоянию на 24 ноября 2026 г.: 10 100,00 руб. (Десять тысяч сто рублей 00 копеек)" in text

@@ -129,7 +129,8 @@ def test_overdue_report_on_30_june(root):
     assert [money(v) for v in berezka[4:7]] == [Decimal("10000.00"), Decimal("10000.00"), Decimal("0.00")]
     assert berezka[7] == 1
     ivanov = by_debtor["Иванов Иван Иванович"]
-    assert ivanov[0:2] == ["901", KBK_SERVICES] and ivanov[3].date() == date(2026, 2, 1)
+    # due Saturday 31.01.2026: payable until Monday 02.02, overdue from 03.02 (ГК РФ ст. 193)
+    assert ivanov[0:2] == ["901", KBK_SERVICES] and ivanov[3].date() == date(2026, 2, 3)
     assert [money(v) for v in ivanov[4:7]] == [Decimal("0.00"), Decimal("5000.00"), Decimal("5000.00")]
     assert ivanov[7] is None  # no debt at the start of the year: no coefficient
     petrov = by_debtor["Индивидуальный предприниматель Петров Пётр Петрович"]
@@ -227,7 +228,8 @@ def test_inventory_report(root):
 def test_inventory_marks_doubtful_after_a_year_without_payment(root):
     report = build(root, "inventory", "2027-Q2")
     ivanov = next(r for r in report.rows if r[0] == "2026-002")
-    assert ivanov[11:] == ("сомнительная", "нет платежей более года (платежей не было с 01.02.2026)")
+    # overdue from 03.02.2026: the due date 31.01.2026 is a Saturday (ГК РФ ст. 193)
+    assert ivanov[11:] == ("сомнительная", "нет платежей более года (платежей не было с 03.02.2026)")
     romashka = next(r for r in report.rows if r[0] == "2026-001")
     assert romashka[11:] == ("сомнительная", "нет платежей более года (последний платёж 20.04.2026)")
     earlier = build(root, "inventory", "2027-Q1")  # 20.04.2026 is less than a year before 31.03.2027

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from kezdocs.core import courts, payqr
@@ -221,9 +221,10 @@ def basis_dict(b: Basis) -> dict:
 def _overdue(kind: Kind, facts: Facts) -> dict:
     """The overdue charges on `today` (п. 4.4(3)): period, amount, due date, paid, unpaid."""
     case, today = facts.case, facts.today
-    ledger = allocate(case.charges, case.payments)
-    rows = [i for i in ledger.order() if case.charges[i].due < today and ledger.balance(i, today) > ZERO]
-    since = min((case.charges[i].due + timedelta(days=1) for i in rows), default=None)
+    ledger = allocate(case.charges, case.payments, facts.calendar)
+    # ГК РФ ст. 193: a charge due on a day off is overdue only after the next working day
+    rows = [i for i in ledger.order() if ledger.payable_until(i) < today and ledger.balance(i, today) > ZERO]
+    since = min((ledger.overdue_from(i) for i in rows), default=None)
     return {
         "since": date_text(since) if since else "",
         "text": f"с {date_short(since)} по {date_short(today)}" if since else "",

@@ -11,6 +11,7 @@ from kezdocs.core.model import Case, Event
 from kezdocs.core.money import format_rub as _format_rub
 from kezdocs.core.penalty import Calculation
 from kezdocs.core.settings import Settings
+from kezdocs.core.workdays import DEFAULT, Calendar
 
 if TYPE_CHECKING:
     from kezdocs.core.stages import Assessment
@@ -27,6 +28,7 @@ class Facts:
     assessment: Assessment | None = None  # where the case stands (route, the voluntary term)
     attachments: tuple[tuple[str, int | None], ...] | None = None
     files: tuple[tuple[str, int | None], ...] = ()
+    calendar: Calendar = DEFAULT  # the root's production calendar: a due date on a day off moves (ГК РФ ст. 193)
 
 
 def format_rub(amount: Decimal) -> str:

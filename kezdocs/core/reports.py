@@ -107,8 +107,8 @@ def _groups(cases: list[Case]) -> list[list[Case]]:
 
 def overdue_charges(ledger: Ledger, due_before: date, paid_through: date) -> list[int]:
     """Charges due before `due_before` and still unpaid at the end of `paid_through`, oldest first."""
-    return [i for i in ledger.order()
-            if ledger.charges[i].due < due_before and ledger.balance(i, paid_through) > 0]
+    return [i for i in ledger.order()  # ГК РФ ст. 193: a due date on a day off moves to the next working day
+            if ledger.payable_until(i) < due_before and ledger.balance(i, paid_through) > 0]
 
 
 def overdue_at_start_of(ledger: Ledger, day: date) -> Decimal:
@@ -155,7 +155,7 @@ def overdue_report(folders: Iterable[Loaded], day: date, organisation: str, admi
             start += overdue_at_start_of(ledger, year_start)
             end += ledger.overdue(day)
             oldest = overdue_charges(ledger, day, day) or overdue_charges(ledger, year_start, year_start - ONE_DAY)
-            since += [ledger.charges[oldest[0]].due + ONE_DAY] if oldest else []
+            since += [ledger.overdue_from(oldest[0])] if oldest else []
         if not (start or end):
             return None
         first = group[0]
@@ -289,7 +289,7 @@ def assess_collectability(case: Case, ledger: Ledger, end: date) -> tuple[str, s
     overdue = overdue_charges(ledger, end, end)
     if not overdue:
         return "", ""
-    since = ledger.charges[overdue[0]].due + ONE_DAY
+    since = ledger.overdue_from(overdue[0])
     enforcement = [e for e in case.events if e.kind in ENFORCEMENT_KINDS and e.date <= end]
     if enforcement and enforcement[-1].kind == "enforcement_ended":
         ended = f"исполнительное производство окончено {enforcement[-1].date:%d.%m.%Y} без полного взыскания"
@@ -326,7 +326,7 @@ def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, o
         grade, grounds = assess_collectability(case, ledger, end)
         return (case.number, case.debtor.name, case.debtor.inn or "", case.kbk, basis_text(case), charged,
                 charged - balance, balance, ledger.overdue(end), penalty_mod.for_case(case, end, rates).total,
-                ledger.charges[overdue[0]].due + ONE_DAY if overdue else None, grade, grounds)
+                ledger.overdue_from(overdue[0]) if overdue else None, grade, grounds)
 
     done, failed = guarded(sorted(cases, key=lambda c: (c.kbk, c.debtor.name.casefold(), c.number)), row,
                            lambda case: f"дело № {case.number}")

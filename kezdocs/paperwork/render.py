@@ -41,7 +41,7 @@ def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
     if "attachments" in kind.groups and attachments is None:
         files = tuple((f.relpath, _pages(folder.path / f.relpath)) for f in folder.files)
     chosen = None if attachments is None else tuple(attachments)
-    return Facts(case, root.settings, today, calc, assessment, chosen, files)
+    return Facts(case, root.settings, today, calc, assessment, chosen, files, root.calendar)
 
 
 def _pages(path: Path) -> int | None:
