@@ -468,7 +468,7 @@ def export_cases(root, today, file) -> None:
 def generate(root, today, as_json, case, kind, all_cases, out, pdf, force) -> None:
     """Сформировать документ по шаблону: claim (претензия), calculation (расчёт), memo (служебная),
     lawsuit (иск), court-order (приказ), withdrawal (отказ), bank (банк), bailiffs (фссп),
-    enforcement-query (запрос), write-off (списание), post-inventory (опись).
+    enforcement-query (запрос), write-off (списание), post-inventory (опись), reduction (уменьшение).
 
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """

@@ -444,8 +444,8 @@ def memo() -> Template:
     t.p("{{ doc.date_short }} № ______", align=C, indent=False, after=12)
     t.p("О принудительном взыскании задолженности", align=L, indent=False, bold=True, after=12)
     t.p(f"В соответствии с пунктом 6.1 {REGULATION} (общие требования к регламенту — приказ Минфина России от "
-        "26.09.2024 № 139н), сообщаю о неисполнении должником требования (претензии) о погашении просроченной "
-        "задолженности.")
+        "26.09.2024 № 139н), сообщаю о {% if claim.sent %}неисполнении должником требования (претензии) о "
+        "погашении просроченной задолженности{% else %}неуплате должником просроченной задолженности{% endif %}.")
     t.p("Должник: **{{ debtor.name }}**{% if debtor.ids %} ({{ debtor.ids }}){% endif %}, адрес: {{ debtor.address }}.")
     t.p("Основание: {{ basis.text }}; КБК {{ case.kbk }}.")
     t.tag("{%p if claim.sent %}")
@@ -453,9 +453,13 @@ def memo() -> Template:
         "идентификаторы: {{ claim.tracking }}){% endif %}; срок добровольного погашения "
         "({{ claim.voluntary_days_text }}) истёк{% if claim.voluntary_end %} {{ claim.voluntary_end }}{% endif %}, "
         "однако задолженность в полном объёме не погашена.")
-    t.tag("{%p else %}")
+    # Only the card may say a claim is not needed (основание.претензия_обязательна: нет), and never in
+    # arbitration, where a pre-trial claim is required by law (АПК РФ ст. 4 ч. 5).
+    t.tag("{%p elif not claim.required and not route.arbitration %}")
     t.p("Направление требования (претензии) условиями документа-основания не предусмотрено; со дня образования "
         "просроченной задолженности ({{ overdue.since }}) прошло более 30 дней (пункт 4.4 Регламента).")
+    t.tag("{%p else %}")
+    t.p("Просроченная задолженность образовалась {{ overdue.since }}.")
     t.tag("{%p endif %}")
     t.p("По состоянию на {{ doc.date }} задолженность в полном объёме не погашена и составляет **{{ sums.total }} "
         "руб.** ({{ sums.total_words }}), в том числе основной долг — {{ sums.debt }} руб."
@@ -467,8 +471,8 @@ def memo() -> Template:
     t.tag("{%p if route.text %}")
     t.p("Рекомендуемый порядок: {{ route.text }}.")
     t.tag("{%p endif %}")
-    t.p("Приложение: расчёт задолженности и {{ calc.label_genitive }}; копии требований (претензий) с "
-        "доказательствами направления.", before=6)
+    t.p("Приложение: расчёт задолженности и {{ calc.label_genitive }}{% if claim.sent %}; копии требований "
+        "(претензий) с доказательствами направления{% endif %}.", before=6)
     t.signature("{{ signer.position }}", "{{ signer.short }}")
     t.executor()
     return t
@@ -567,6 +571,35 @@ def withdrawal() -> Template:
         "статьи 150 АПК РФ{% else %}абзац четвёртый статьи 220 ГПК РФ{% endif %}).")
     t.p("Приложение: копии документов об оплате задолженности"
         "{% if representative.power_of_attorney %}; копия доверенности представителя "
+        "{{ representative.power_of_attorney }}{% endif %}.", before=12)
+    representative_signature(t)
+    return t
+
+
+def reduction() -> Template:
+    """Заявление об уменьшении размера исковых требований (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1): the principal
+    paid before the judgment, the penalty or interest claimed is not — the claim is reduced to the unpaid part."""
+    t = Template("Заявление об уменьшении размера исковых требований")
+    t.right_block(["{{ court.to }}", "{{ court.address }}", ""] + plaintiff_lines() + defendant_lines()
+                  + ["{%p if court.case_number %}", "Дело № {{ court.case_number }}", "{%p endif %}"])
+    t.heading("ЗАЯВЛЕНИЕ", "об уменьшении размера исковых требований")
+    t.p("{{ court.filed }} истец обратился в суд с {% if court.order %}заявлением о вынесении судебного приказа"
+        "{% else %}исковым заявлением{% endif %} о взыскании с {{ debtor.genitive }} задолженности "
+        "({{ basis.text }}){% if court.case_number %}, дело № {{ court.case_number }}{% endif %}.")
+    t.p("После обращения истца в суд ответчик погасил основной долг: последний платёж — {{ paid.date }}, всего "
+        "уплачено {{ paid.total }} руб. ({{ paid.total_words }}). {{ calc.label_cap }} по {{ calc.end }} в размере "
+        "{{ sums.penalty }} руб. ({{ sums.penalty_words }}){% if sums.has_fines %} и штрафные санкции в размере "
+        "{{ sums.fines }} руб. ({{ sums.fines_words }}){% endif %} не уплачены.")
+    t.p("На основании изложенного, руководствуясь "
+        "{% if route.arbitration %}частью 1 статьи 49 Арбитражного процессуального кодекса Российской Федерации"
+        "{% else %}частью 1 статьи 39 Гражданского процессуального кодекса Российской Федерации{% endif %},")
+    t.p("ПРОШУ:", align=C, indent=False, bold=True, before=6, after=6, keep=True)
+    t.p("Принять уменьшение размера исковых требований и взыскать с {{ debtor.genitive }} в пользу истца — "
+        "{{ org.genitive }} — {{ calc.label_genitive }} по {{ calc.end }} в размере {{ sums.penalty }} руб. "
+        "({{ sums.penalty_words }}){% if sums.has_fines %}, штрафные санкции в размере {{ sums.fines }} руб. "
+        "({{ sums.fines_words }}){% endif %}, всего {{ sums.total }} руб. ({{ sums.total_words }}).")
+    t.p("Приложение: расчёт {{ calc.label_genitive }} по состоянию на {{ calc.end_short }}; копии документов об "
+        "оплате задолженности{% if representative.power_of_attorney %}; копия доверенности представителя "
         "{{ representative.power_of_attorney }}{% endif %}.", before=12)
     representative_signature(t)
     return t
@@ -686,7 +719,7 @@ def write_off() -> Template:
     ], widths=(80, 100))
     t.p("Основание признания задолженности безнадёжной к взысканию (пункт 1 статьи 47.2 Бюджетного кодекса "
         "Российской Федерации):", before=12, after=6, keep=True)
-    t.tag("{%p for g in grounds %}")
+    t.tag("{%p for g in grounds %}")  # the one ground recorded on the card (kezdocs.core.writeoff)
     t.p("{{ g.mark }} подпункт {{ g.clause }} — {{ g.text }};", size=12)
     t.tag("{%p endfor %}")
     t.p("Документы, подтверждающие основание: ________________________________________________"
@@ -729,6 +762,7 @@ BUILDERS = {
     "судебный_приказ_гпк.docx": lambda: court_order(arbitration=False),
     "судебный_приказ_апк.docx": lambda: court_order(arbitration=True),
     "отказ_от_иска.docx": withdrawal,
+    "уменьшение_требований.docx": reduction,
     "заявление_в_банк.docx": bank,
     "заявление_в_фссп.docx": bailiffs,
     "запрос_в_фссп.docx": enforcement_query,

@@ -62,5 +62,7 @@ def test_money_of_the_demo(root):
 
 def test_later_stages_of_the_demo(root):
     s = stages_on(root, BUILT)
-    assert s["2026-010"][0] == "paid_in_court"  # paid while the lawsuit waits: withdraw it (п. 5.6)
+    # the principal is paid while the lawsuit waits, the 0.1 % penalty sued for is not: the claim is reduced to the
+    # unpaid part (ГПК РФ ст. 39 ч. 1), not withdrawn (a withdrawal, п. 5.6, would give up the penalty)
+    assert s["2026-010"][0] == "principal_paid_in_court"
     assert s["2026-011"][0] == "enforcement"

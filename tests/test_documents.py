@@ -54,7 +54,7 @@ def test_lawsuit_and_court_order_have_a_variant_per_procedural_code():
     assert KINDS["lawsuit"].template_for(DebtorType.PERSON) == "иск_гпк.docx"
     assert KINDS["lawsuit"].template_for(DebtorType.ENTREPRENEUR) == "иск_апк.docx"
     assert KINDS["court-order"].template_for(DebtorType.LEGAL) == "судебный_приказ_апк.docx"
-    assert len(set(kinds.template_names())) == 13
+    assert len(set(kinds.template_names())) == 14  # + the reduction of the claim (ГПК ст. 39 / АПК ст. 49)
 
 
 def test_names_in_the_case_the_sentence_needs_and_organisations_never_declined():
@@ -163,10 +163,15 @@ def test_attachments_given_by_the_caller_replace_the_default():
 
 
 def test_write_off_grounds_marked_from_the_card():
+    # Issue 14 item 8: the old behaviour was wrong — a note «пп. 5» on the enforcement event and the
+    # «ликвидирован» flag ticked БК РФ ст. 47.2 subpoints. Now only the field «основание» of the event
+    # «признана безнадежной» chooses the ground; with none, nothing is ticked.
     grounds = {g["clause"]: g["mark"] for g in context("write-off")["grounds"]}
-    assert grounds["5"] == "☒" and grounds["3"] == "☐"  # the sample's «исполнительное производство окончено: пп. 5»
-    liquidated = {g["clause"]: g["marked"] for g in context("write-off", liquidated=True, events=())["grounds"]}
-    assert liquidated["3"] and not liquidated["5"]
+    assert set(grounds.values()) == {"☐"} and "5" in grounds
+    liquidated = context("write-off", liquidated=True, events=())["grounds"]
+    assert not any(g["marked"] for g in liquidated)
+    chosen = context("write-off", events=(Event(date(2026, 11, 1), "written_off", {"основание": "3"}),))["grounds"]
+    assert [(g["clause"], g["mark"]) for g in chosen] == [("3", "☒")]
 
 
 def test_the_stage_decides_which_cases_need_a_document():

@@ -112,6 +112,9 @@ CASES: dict[str, dict] = {
     "court_order_cancelled": {"events": ORDER_ROAD},
     "in_court": {"events": LAWSUIT_ROAD[:4], "basis": DAMAGE},
     "paid_in_court": {"events": LAWSUIT_ROAD[:4], "basis": DAMAGE, "payments": PAID},
+    # the principal paid, the penalty sued for not: the claim is reduced (ГПК РФ ст. 39 ч. 1), not withdrawn
+    "principal_paid_in_court": {"events": LAWSUIT_ROAD[:4], "basis": DAMAGE, "payments": PAID,
+                                "penalty": "{способ: процент в день, ставка: 0.1}"},
     "withdrawn": {"events": [*LAWSUIT_ROAD[:4], ("15.06.2026", "отказ от иска", "")], "basis": DAMAGE,
                   "payments": PAID},
     "judgment": {"events": [*LAWSUIT_ROAD[:4], ("16.11.2026", "решение суда", ", результат: удовлетворено")],

@@ -190,6 +190,26 @@ def test_paid_in_court_means_withdraw_the_claim():
     assert (a.stage, a.closed, a.problems) == ("withdrawn", True, ())
 
 
+@pytest.mark.parametrize("penalty, stage, documents", [
+    # Everything claimed is paid: withdraw the claim in full (п. 5.6).
+    ("0", "paid_in_court", ("withdrawal",)),
+    # The penalty sued for is not paid: a withdrawal would give it up, so the claim is reduced to it
+    # (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1).
+    ("1350.00", "principal_paid_in_court", ("reduction",)),
+])
+def test_paid_principal_in_court_reduces_the_claim_while_the_penalty_is_unpaid(penalty, stage, documents):
+    events = [(D(2024, 4, 15), "claim_sent"), (D(2024, 5, 20), "memo_sent"), (D(2024, 5, 27), "decision_taken"),
+              (D(2024, 6, 5), "lawsuit_filed")]
+    paid = [Payment(D(2024, 7, 1), R("45000"))]
+    a = assess(make_case(events, paid), D(2024, 7, 2), DEFAULT, penalty=R(penalty))
+    assert (a.stage, a.documents, a.closed) == (stage, documents, False)
+    if documents == ("reduction",):
+        assert a.next_action == "заявить об уменьшении исковых требований (ГПК РФ ст. 39 / АПК РФ ст. 49)"
+    a = assess(make_case([*events, (D(2024, 7, 3), "claim_withdrawn")], paid), D(2024, 7, 4), DEFAULT,
+               penalty=R(penalty))
+    assert (a.stage, a.problems) == ("withdrawn", ())
+
+
 def test_paid_before_the_claim_closes_and_a_new_overdue_reopens():
     charges = [Charge("март", R("10000"), D(2024, 3, 15)), Charge("апрель", R("10000"), D(2024, 4, 15))]
     payments = [Payment(D(2024, 3, 20), R("10000"))]
@@ -310,7 +330,8 @@ def test_agenda_groups_by_officer_and_sorts_by_deadline():
 def test_every_stage_is_reachable_and_every_target_exists():
     targets = {t for s in STAGES.values() for t in s.on.values()} - {"@result"}
     assert targets <= set(STAGES)
-    reached = {row[2] for row in WALK} | {"paid", "written_off", "withdrawn", "paid_in_court", "instalment",
+    reached = {row[2] for row in WALK} | {"paid", "written_off", "withdrawn", "paid_in_court",
+                                          "principal_paid_in_court", "instalment",
                                           "instalment_broken", "overdue_no_claim", "voluntary_expired", "at_bank"}
     assert reached == set(STAGES)
 

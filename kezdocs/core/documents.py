@@ -12,14 +12,13 @@ leaves out. Every variable is documented in `VARIABLES`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kezdocs.core import courts, payqr
+from kezdocs.core import courts, payqr, writeoff
 from kezdocs.core.attachments import attachments
-from kezdocs.core.facts import Facts, event_field, format_rub
+from kezdocs.core.facts import Facts, format_rub
 from kezdocs.core.keyrates import percent_text
 from kezdocs.core.kinds import Kind
 from kezdocs.core.ledger import allocate
@@ -335,41 +334,14 @@ def _paid(kind: Kind, facts: Facts) -> dict:
 
 # --- the write-off decision and the postal inventory -------------------------------------------------
 
-GROUNDS = (
-    ("1", "смерть физического лица — плательщика платежей в бюджет или объявление его умершим"),
-    ("2", "завершение процедуры реализации имущества гражданина, в том числе индивидуального предпринимателя, "
-          "по Федеральному закону от 26.10.2002 № 127-ФЗ «О несостоятельности (банкротстве)» — в части, "
-          "не погашенной по причине недостаточности имущества должника"),
-    ("2.1", "завершение процедуры внесудебного банкротства гражданина — в части задолженности, от исполнения "
-            "обязанности по уплате которой гражданин освобождён"),
-    ("3", "ликвидация организации — плательщика платежей в бюджет в части задолженности, не погашенной по причине "
-          "недостаточности имущества организации и (или) невозможности её погашения учредителями (участниками)"),
-    ("4", "принятие судом акта, в соответствии с которым администратор доходов бюджета утрачивает возможность "
-          "взыскания задолженности в связи с истечением установленного срока её взыскания (срока исковой давности), "
-          "в том числе определения об отказе в восстановлении пропущенного срока подачи заявления в суд"),
-    ("5", "постановление судебного пристава-исполнителя об окончании исполнительного производства и о возвращении "
-          "взыскателю исполнительного документа по основанию, предусмотренному пунктом 3 или 4 части 1 статьи 46 "
-          "Федерального закона от 02.10.2007 № 229-ФЗ «Об исполнительном производстве», если с даты образования "
-          "задолженности прошло более пяти лет, в случаях, установленных этим подпунктом"),
-    ("6", "исключение юридического лица из единого государственного реестра юридических лиц по решению "
-          "регистрирующего органа при наличии ранее вынесенного постановления об окончании исполнительного "
-          "производства в связи с возвращением взыскателю исполнительного документа по основанию пункта 3 или 4 "
-          "части 1 статьи 46 Федерального закона № 229-ФЗ"),
-)
-
-
 def _grounds(kind: Kind, facts: Facts) -> list[dict]:
-    """The grounds of БК РФ ст. 47.2 п. 1, those the card shows marked (☒), the others left to the commission (☐)."""
-    marked = set()
-    case = facts.case
-    if case.debtor.liquidated:
-        marked.add("3" if case.debtor.type is DebtorType.LEGAL else "2")
-    named = event_field(case, ("основание",), ("written_off", "enforcement_ended"))
-    for clause, _ in GROUNDS:
-        if re.search(rf"(пп?\.|подпункт)\s*{re.escape(clause)}(?![\d.])", named):
-            marked.add(clause)
-    return [{"clause": clause, "text": text, "marked": clause in marked, "mark": "☒" if clause in marked else "☐"}
-            for clause, text in GROUNDS]
+    """The ground of БК РФ ст. 47.2 п. 1 recorded on the «признана безнадежной» event (closed list,
+    `writeoff.GROUNDS`), marked ☒ alone; with none recorded, the whole list unmarked (☐) — never read from a note.
+    `writeoff.ground_of` is the refusal (see the report: wiring it into generation needs the fixtures' events)."""
+    ground = writeoff.recorded_ground(facts.case)
+    chosen = (ground,) if ground else writeoff.GROUNDS
+    return [{"clause": g.code, "text": g.text, "marked": ground is not None, "mark": "☒" if ground else "☐"}
+            for g in chosen]
 
 
 def _inventory(kind: Kind, facts: Facts) -> dict:

@@ -162,6 +162,13 @@ STAGES: dict[str, Stage] = {
         "заявить об отказе от иска (п. 5.6)", "5.6", None,
         {"claim_withdrawn": "withdrawn", "judgment": "@result", "court_order_issued": "court_order_issued"},
         documents=("withdrawal",)),
+    # The principal paid but the penalty or interest sued for is not: withdrawing the whole claim would give up
+    # the unpaid part, so the claim is reduced to it (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1); see `assess`.
+    "principal_paid_in_court": Stage(
+        "основной долг погашен до решения суда, пени (проценты) не уплачены",
+        "заявить об уменьшении исковых требований (ГПК РФ ст. 39 / АПК РФ ст. 49)", "6.3", None,
+        {"claim_withdrawn": "withdrawn", "judgment": "@result", "court_order_issued": "court_order_issued"},
+        documents=("reduction",)),
     "judgment": Stage(
         "решение суда о взыскании",
         "после вступления решения в силу получить исполнительный лист (п. 5.5){partly}", "5.5", None,
@@ -230,7 +237,8 @@ STAGES: dict[str, Stage] = {
 ALWAYS = {"written_off": "written_off"}  # from every open stage (3.4)
 REQUIRES = {"court_order_cancelled": ("court_order_issued", "судебный приказ по делу не выносился")}
 JUDGMENT_TARGET = {"granted": "judgment", "partly": "judgment", "rejected": "rejected"}
-COURT_PENDING = frozenset({"in_court", "court_order_requested", "appeal", "paid_in_court"})
+COURT_PENDING = frozenset({"in_court", "court_order_requested", "appeal", "paid_in_court",
+                           "principal_paid_in_court"})
 PRE_COURT = frozenset({"current", "overdue", "overdue_no_claim", "claim_sent", "voluntary_expired", "memo_sent",
                        "decision_taken", "instalment", "instalment_broken", "paid"})
 
@@ -346,6 +354,10 @@ def assess(case: Case, today: date, calendar: Calendar, thresholds: Thresholds =
         _settle(walk, event.date)
         _apply(walk, event)
     _settle(walk, today)
+    if walk.stage == "paid_in_court" and penalty > ZERO:
+        # Something claimed is still unpaid (the penalty or interest on `today`): reduce the claim to it
+        # (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1); a full withdrawal (п. 5.6) only when everything is paid.
+        walk.move("principal_paid_in_court", walk.since or today)
     terms = _terms(walk, today)
     walk.deadlines.extend(_deadline(step, due, None, today) for step, due in terms if step != "instalment")
     walk.deadlines.extend(_instalment_deadlines(walk, today))  # every row of the schedule, the next one included
@@ -434,7 +446,7 @@ def _settle_once(walk: _Walk, on: date) -> None:
         return
     if walk.ledger.overdue(on) <= ZERO:
         if stage in COURT_PENDING:
-            walk.move("paid_in_court", walk.since if stage == "paid_in_court" else on)
+            walk.move("paid_in_court", walk.since if stage in ("paid_in_court", "principal_paid_in_court") else on)
         elif stage in PRE_COURT and walk.ledger.outstanding(on) > ZERO:
             _leave(walk, "current", on)
         elif stage != "paid":
