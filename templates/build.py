@@ -547,15 +547,21 @@ def court_order(arbitration: bool) -> Template:
     return t
 
 
-def withdrawal() -> Template:
-    """Заявление об отказе от иска (п. 5.6): the debt paid before the judgment."""
-    t = Template("Заявление об отказе от иска")
+def in_the_case(title: str, subject: str) -> Template:
+    """A plaintiff's application in a pending case: the court and the parties, the heading, and what was filed."""
+    t = Template(title)
     t.right_block(["{{ court.to }}", "{{ court.address }}", ""] + plaintiff_lines() + defendant_lines()
                   + ["{%p if court.case_number %}", "Дело № {{ court.case_number }}", "{%p endif %}"])
-    t.heading("ЗАЯВЛЕНИЕ", "об отказе от иска")
+    t.heading("ЗАЯВЛЕНИЕ", subject)
     t.p("{{ court.filed }} истец обратился в суд с {% if court.order %}заявлением о вынесении судебного приказа"
         "{% else %}исковым заявлением{% endif %} о взыскании с {{ debtor.genitive }} задолженности "
         "({{ basis.text }}){% if court.case_number %}, дело № {{ court.case_number }}{% endif %}.")
+    return t
+
+
+def withdrawal() -> Template:
+    """Заявление об отказе от иска (п. 5.6): the debt paid before the judgment."""
+    t = in_the_case("Заявление об отказе от иска", "об отказе от иска")
     t.p("После обращения истца в суд задолженность погашена ответчиком добровольно: последний платёж — "
         "{{ paid.date }}, всего уплачено {{ paid.total }} руб. ({{ paid.total_words }}).")
     t.p(f"В соответствии с пунктом 5.6 {REGULATION} и "
@@ -579,13 +585,7 @@ def withdrawal() -> Template:
 def reduction() -> Template:
     """Заявление об уменьшении размера исковых требований (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1): the principal
     paid before the judgment, the penalty or interest claimed is not — the claim is reduced to the unpaid part."""
-    t = Template("Заявление об уменьшении размера исковых требований")
-    t.right_block(["{{ court.to }}", "{{ court.address }}", ""] + plaintiff_lines() + defendant_lines()
-                  + ["{%p if court.case_number %}", "Дело № {{ court.case_number }}", "{%p endif %}"])
-    t.heading("ЗАЯВЛЕНИЕ", "об уменьшении размера исковых требований")
-    t.p("{{ court.filed }} истец обратился в суд с {% if court.order %}заявлением о вынесении судебного приказа"
-        "{% else %}исковым заявлением{% endif %} о взыскании с {{ debtor.genitive }} задолженности "
-        "({{ basis.text }}){% if court.case_number %}, дело № {{ court.case_number }}{% endif %}.")
+    t = in_the_case("Заявление об уменьшении размера исковых требований", "об уменьшении размера исковых требований")
     t.p("После обращения истца в суд ответчик погасил основной долг: последний платёж — {{ paid.date }}, всего "
         "уплачено {{ paid.total }} руб. ({{ paid.total_words }}). {{ calc.label_cap }} по {{ calc.end }} в размере "
         "{{ sums.penalty }} руб. ({{ sums.penalty_words }}){% if sums.has_fines %} и штрафные санкции в размере "

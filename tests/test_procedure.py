@@ -176,15 +176,19 @@ CITIZEN_51024 = {"events": [("23.09.2026", "претензия направле�
                  "penalty": "{способ: процент в день, ставка: 0.1}"}
 
 
+def write_root(base, specs: dict, first: int):
+    """A root with the settings above and one case folder «2026-NNN <name>» per card spec, numbered from `first`."""
+    (base / "настройки.yaml").write_text(SETTINGS, encoding="utf-8")
+    for n, (name, spec) in enumerate(specs.items(), 1):
+        folder = base / f"2026-{first + n} {name.replace('/', ' ')}"
+        folder.mkdir()
+        (folder / "дело.yaml").write_text(card(f"2026-{first + n}", spec), encoding="utf-8")
+    return open_root(base)
+
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    base = tmp_path_factory.mktemp("procedure")
-    (base / "настройки.yaml").write_text(SETTINGS, encoding="utf-8")
-    for n, (name, spec) in enumerate([*CASES.items(), ("citizen_51024", CITIZEN_51024)], 1):
-        folder = base / f"2026-{300 + n} {name.replace('/', ' ')}"
-        folder.mkdir()
-        (folder / "дело.yaml").write_text(card(f"2026-{300 + n}", spec), encoding="utf-8")
-    return open_root(base)
+    return write_root(tmp_path_factory.mktemp("procedure"), {**CASES, "citizen_51024": CITIZEN_51024}, 300)
 
 
 @pytest.fixture(scope="module")

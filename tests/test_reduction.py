@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import pytest
 from docx import Document
+from test_procedure import DAMAGE, DEAL, LAWSUIT_ROAD, LEGAL, PAID, TODAY, write_root
 
 from kezdocs.core.money import format_rub
-from kezdocs.folders.casefolder import open_root
 from kezdocs.folders.scan import scan
 from kezdocs.paperwork import render
-from test_procedure import DAMAGE, DEAL, LAWSUIT_ROAD, LEGAL, PAID, SETTINGS, TODAY, card
 
 PERCENT = "{способ: процент в день, ставка: 0.1}"
 IN_COURT = {"events": LAWSUIT_ROAD[:4], "payments": PAID, "due": "16.03.2026"}  # due on a Monday (no ГК 193 shift)
@@ -32,13 +31,7 @@ CASES = {
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
-    base = tmp_path_factory.mktemp("reduction")
-    (base / "настройки.yaml").write_text(SETTINGS, encoding="utf-8")
-    for n, (name, (spec, _, _)) in enumerate(CASES.items(), 1):
-        folder = base / f"2026-{500 + n} {name}"
-        folder.mkdir()
-        (folder / "дело.yaml").write_text(card(f"2026-{500 + n}", spec), encoding="utf-8")
-    return open_root(base)
+    return write_root(tmp_path_factory.mktemp("reduction"), {name: spec for name, (spec, _, _) in CASES.items()}, 500)
 
 
 @pytest.fixture(scope="module")
