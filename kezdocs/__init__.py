@@ -29,6 +29,9 @@ The map (imports point down only; `make test` enforces it with import-linter):
         card, cardfields, newcard, settings, plaintext   cards and settings, problems as values with file:line
         stages             the procedure of the regulation as one table
         route              the court route and the price of the claim
+        basis_kinds        what the basis is (a code) and the law a claim on it cites; claimlaw: the
+                           lawsuit's legal sentences (to the day of payment, the cancelled order)
+        writeoff           the closed list of write-off grounds (БК РФ ст. 47.2 п. 1)
         requirements       what each step needs (the checklists); classification: what a file's name says it is
         ledger, penalty, keyrates, workdays
         documents, kinds, facts, courts, attachments, missing, variables, samples, russian, payqr

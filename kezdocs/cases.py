@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -263,13 +263,25 @@ def _option_date(option: str, text: str) -> date:
 
 
 @dataclass
+class Missing:
+    """What a court document's step still lacks (the checklist `kezdocs check` shows), to warn the user."""
+
+    case: str
+    step: str
+    items: list[str]
+    command: str  # the command that shows the whole checklist
+
+
+@dataclass
 class Generated:
-    """What `generate` wrote: files per case, their PDFs, the cases skipped with the reason."""
+    """What `generate` wrote: files per case, their PDFs, the cases skipped with the reason, and what the court
+    documents written still lack (`missing`)."""
 
     written: list[tuple[str, list[Path]]]
     skipped: list[tuple[str, str]]
     pdfs: list[Path]
     batch: bool  # --all: every case whose stage needs the document now
+    missing: list[Missing] = field(default_factory=list)
 
     @property
     def files(self) -> list[Path]:
@@ -285,7 +297,8 @@ def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Pa
     """`kezdocs generate`: one case's document, or (`all_cases`, the kind given as `ref`) every case whose
     stage needs it now; with `pdf`, each file converted by LibreOffice. `progress(total)` shows the batch.
     A lawsuit while the route is a court order is refused with the reason (`route.lawsuit_refusal`) unless
-    `force`."""
+    `force`. A lawsuit or a court-order application comes with what its checklist still lacks (`missing`): the
+    document lists what the step needs, and the user is told what to add before filing."""
     from kezdocs.paperwork import render  # docxtpl and fpdf: loaded by the one command that renders
     from kezdocs.paperwork.libreoffice import convert_to_pdf
 
@@ -302,6 +315,8 @@ def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Pa
             _refuse_lawsuit(root, folder, kind, today)
         result = render.BatchResult(written=[(ref, render.generate(root, folder, kind, today, out))])
     generated = Generated(result.written, result.skipped, [], all_cases)
+    if not all_cases:
+        generated.missing = _court_missing(root, ref, kind, today)
     if pdf and generated.files:
         generated.pdfs = convert_to_pdf(generated.files)
     return generated
@@ -316,6 +331,20 @@ def _refuse_lawsuit(root: Root, folder, kind: str, today: date) -> None:
     refusal = lawsuit_refusal(assessment.route, folder.case.events)
     if refusal:
         raise KezdocsError(f"дело {folder.ref}: {refusal}")
+
+
+def _court_missing(root: Root, ref: str, kind: str, today: date) -> list[Missing]:
+    """The missing items of a court document's step — the very checklist `kezdocs check` draws."""
+    from kezdocs.paperwork import package  # the checklist of a case folder (classifies its files)
+
+    step = resolve_kind(kind).code
+    if step not in package.DOCUMENT_TITLES:  # only a lawsuit and a court-order application are filed with a list
+        return []
+    checked = package.check(root, ref, today, step)
+    if checked.checklist is None or checked.checklist.ready:
+        return []
+    command = f"kezdocs check {ref}" + ("" if checked.assessment.checklist_step == step else f" --step {step}")
+    return [Missing(checked.case, step, checked.checklist.missing, command)]
 
 
 def _no_progress(total: int):

@@ -470,6 +470,9 @@ def generate(root, today, as_json, case, kind, all_cases, out, pdf, force) -> No
     lawsuit (иск), court-order (приказ), withdrawal (отказ), bank (банк), bailiffs (фссп),
     enforcement-query (запрос), write-off (списание), post-inventory (опись), reduction (уменьшение).
 
+    Для иска и заявления о выдаче судебного приказа — предупреждение, каких документов ещё не хватает для подачи
+    (тот же список, что kezdocs check); документ формируется всё равно.
+
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """
     result = cases.generate(casefolder.open_root(root), case, kind, parse_today(today), out, all_cases=all_cases,

@@ -195,7 +195,7 @@ def print_package(result) -> None:
         stdout.print(f"  {path.name}")
     stdout.print(f"  {result.merged.name}")
     _yellow_list("не вошли в пакет (в описи и в приложениях их нет):", result.left_out)
-    _yellow_list("не хватает документов (указано на первой странице общего PDF):", result.missing)
+    _yellow_list("не хватает документов (пакет сформирован с --force; в описи их нет):", result.missing)
     print_warnings(result.warnings)
 
 
@@ -273,12 +273,16 @@ def print_generated(result: Generated, as_json: bool) -> None:
     if as_json:
         print_json({"written": [{"case": ref, "files": [str(p) for p in files]} for ref, files in result.written],
                     "pdf": [str(p) for p in result.pdfs],
-                    "skipped": [{"case": ref, "reason": why} for ref, why in result.skipped]})
+                    "skipped": [{"case": ref, "reason": why} for ref, why in result.skipped],
+                    "missing": [{"case": m.case, "step": m.step, "items": m.items} for m in result.missing]})
         return
     for path in [*result.files, *result.pdfs]:
         stdout.print(f"сформировано: {path}", markup=False, soft_wrap=True)  # a path is copied whole, never wrapped
     for ref, why in result.skipped:
         stderr.print(f"пропущено {ref}: {why}", style="yellow", markup=False)
+    for m in result.missing:  # the checklist of the court step: the user's to know, never in the document
+        stderr.print(f"дело {m.case}: для подачи не хватает: {'; '.join(m.items)}; проверьте {m.command}",
+                     style="yellow", markup=False)
 
 
 def print_templates(sources) -> None:

@@ -9,7 +9,11 @@ the top centre. Outgoing letters start with the administration's corner
 requisites (name, address, phone, ОГРН and ИНН, date and registration
 number) beside the addressee block; the signature block carries the position
 on the left and «И.О. Фамилия» on the right; the executor with the phone
-closes the document.
+closes the document. What must not be parted stays together on a page: the
+paragraph before the signature keeps with the closing block (signatures,
+executor, date: one row that may not split), no table row splits, a table's
+header keeps with its first row; literal text gets non-breaking spaces after
+«№», «ст.», «п.», «ч.» and before «г.», «руб.» (`no_break`).
 
 Jinja tags follow docxtpl: `{%p … %}` in a paragraph of its own, `{%tr … %}`
 in a table row of its own, `{{ qr }}` (the payment QR code) in a paragraph of
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -41,6 +46,17 @@ REGULATION = ("Регламента реализации полномочий г
               "дебиторской задолженности по платежам в бюджет, пеням и штрафам по ним, утверждённого постановлением "
               "Администрации Кезского района от 18.05.2023 № 779 (далее — Регламент)")
 LAW_229 = "Федерального закона от 02.10.2007 № 229-ФЗ «Об исполнительном производстве»"
+NBSP = "\u00a0"
+# Where a line may not break (typographic rule of Russian business letters, ГОСТ Р 7.0.97-2016 gives the forms):
+# the sign «№» and its number, an abbreviated «ст.», «п.», «ч.», «пп.», «подп.», «абз.» and its number, a year and
+# «г.», an amount and «руб.», «л.», «экз.», and «ГК РФ» and the like. Applied to the literal text of every
+# paragraph (`Template.p`); a value rendered into a placeholder brings its own (facts.format_rub, russian).
+_NO_BREAK = (
+    (re.compile(r"№ "), "№" + NBSP),
+    (re.compile(r"(?<![\w-])(ст|п|ч|пп|подп|абз|гл)\. (?=\d|\{\{)"), r"\1." + NBSP),
+    (re.compile(r"(\d|\}\}|_) (г\.|руб\.|л\.|экз\.)(?!\w)"), r"\1" + NBSP + r"\2"),
+    (re.compile(r"\b(ГК|НК|ГПК|АПК|БК|КоАП) РФ\b"), r"\1" + NBSP + "РФ"),
+)
 
 
 class Template:
@@ -49,6 +65,7 @@ class Template:
     def __init__(self, title: str):
         self.doc = Document()
         self.title = title
+        self._closing = None  # the borderless one-cell table holding the signatures, the executor, the date
         _styles(self.doc)
         _page(self.doc)
 
@@ -63,7 +80,7 @@ class Template:
         fmt.first_line_indent = Mm(12.5) if indent and align == J else None
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         fmt.keep_with_next = keep
-        for i, chunk in enumerate(text.split("**")):
+        for i, chunk in enumerate(no_break(text).split("**")):
             if chunk:
                 run = par.add_run(chunk)
                 run.bold = bold or i % 2 == 1
@@ -90,8 +107,9 @@ class Template:
                      "тел. {{ org.phone }}{% if org.email %}, e-mail: {{ org.email }}{% endif %}",
                      "{{ org.ids }}"):
             self.p(line, align=C, indent=False, size=10, container=left)
+        # The letters with this head (the claim, the ФССП query) are initiative letters: no «на № … от …» line,
+        # which is the reference to an incoming letter (ГОСТ Р 7.0.97-2016, п. 5.12).
         self.p("{{ doc.date_short }} № ______________", align=C, indent=False, size=12, before=10, container=left)
-        self.p("на № ____________ от ____________", align=C, indent=False, size=12, container=left)
         self._cell_lines(right, addressee)
         _remove_first_paragraph(left)
 
@@ -109,19 +127,42 @@ class Template:
         _remove_first_paragraph(cell)
 
     def signature(self, position: str, name: str, before: float = 24):
-        table = self._layout((110, 70))
+        """The position on the left, «И.О. Фамилия» on the right, on the level of the position's last line
+        (ГОСТ Р 7.0.97-2016, п. 5.21)."""
+        cell = self.closing()
+        table = cell.add_table(rows=1, cols=2)
+        cell._tc.remove(cell._tc[-1])  # the empty paragraph python-docx puts after a table; `save` closes the cell
+        _set_widths(table, (110, 70))
+        _no_cell_margins(table)
         left, right = table.rows[0].cells
         self.p(position, align=L, indent=False, container=left, before=before)
         self.p(name, align=R, indent=False, container=right, before=before)
         right.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
         _remove_first_paragraph(left)
         _remove_first_paragraph(right)
+        _cant_split(table.rows[0])
 
     def executor(self):
         """ГОСТ Р 7.0.97, п. 5.26: the executor and the phone, in smaller type, after the signature (п. 4.4(8))."""
-        self.p("Исполнитель: {{ executor.name }}", align=L, indent=False, size=11, before=36)
+        cell = self.closing()
+        self.p("Исполнитель: {{ executor.name }}", align=L, indent=False, size=11, before=36, keep=True,
+               container=cell)
         self.p("тел. {{ executor.phone }}{% if executor.email %}, {{ executor.email }}{% endif %}", align=L,
-               indent=False, size=11)
+               indent=False, size=11, container=cell)
+
+    def closing(self):
+        """The cell that closes the document: the signatures, then the executor or the date. It is the one row of
+        a borderless table that may not split (w:cantSplit), and the paragraph before it keeps with it, so a
+        signature never starts a page alone and «Исполнитель» never ends up without it — in Word and in
+        LibreOffice, which does not keep a table with the paragraph after it."""
+        blocks = [el for el in self.doc.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+        if self._closing is None or not blocks or blocks[-1] is not self._closing._tbl:
+            _keep_tail_with_next(self.doc)
+            self._closing = self._layout((TEXT_WIDTH,))
+            _no_cell_margins(self._closing)
+            cell = self._closing.rows[0].cells[0]
+            cell._tc.remove(cell.paragraphs[0]._p)
+        return self._closing.rows[0].cells[0]
 
     def grid(self, header: list[str], cells: list[str], widths: list[int], loop: str | None = None, size: float = 11,
              total: list[str] | None = None, aligns: list | None = None):
@@ -141,7 +182,9 @@ class Template:
                 self.p(text, align=C if is_header else aligns[c], indent=False, size=size,
                        bold=is_header or (total is not None and r == len(rows) - 1), container=cell)
                 _remove_first_paragraph(cell)
+            _cant_split(table.rows[r])
         _repeat_header(table.rows[0])
+        _keep_row_with_next(table.rows[0])  # the header never ends a page without a row under it
         return table
 
     def pairs(self, rows: list[tuple[str, str]], widths=(62, 118), size: float = 12):
@@ -154,12 +197,16 @@ class Template:
                 cell = table.rows[r].cells[c]
                 self.p(text, align=L, indent=False, size=size, container=cell)
                 _remove_first_paragraph(cell)
+            _cant_split(table.rows[r])
+            if r < len(rows) - 1:
+                _keep_row_with_next(table.rows[r])  # a short table of requisites is not split between pages
         return table
 
     def _layout(self, widths: tuple[int, ...]):
         """A borderless table used for placing blocks side by side."""
         table = self.doc.add_table(rows=1, cols=len(widths))
         _set_widths(table, widths)
+        _cant_split(table.rows[0])  # a block beside a block: one page
         return table
 
     def save(self, name: str, folder: Path = HERE) -> Path:
@@ -167,6 +214,7 @@ class Template:
         props.title, props.author, props.language = self.title, "kezdocs", "ru-RU"
         props.created = props.modified = dt.datetime(2026, 1, 1)
         props.last_modified_by, props.revision = "kezdocs", 1
+        _close_cells(self.doc)
         path = folder / name
         write_bytes_atomic(path, stable_bytes(self.doc))
         return path
@@ -247,6 +295,92 @@ def _repeat_header(row):
     props.append(header)
 
 
+def _no_cell_margins(table):
+    """A layout table whose cell starts at the text's left edge."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+
+
+def _close_cells(doc):
+    """Word requires every cell to end with a paragraph: a cell that ends with a table gets an empty tiny one."""
+    for tc in doc.element.body.iter(qn("w:tc")):
+        if len(tc) and tc[-1].tag == qn("w:tbl"):
+            par = OxmlElement("w:p")
+            ppr = par.get_or_add_pPr()
+            ppr.get_or_add_spacing().line = Pt(1)
+            rpr = OxmlElement("w:rPr")
+            size = OxmlElement("w:sz")
+            size.set(qn("w:val"), "2")
+            rpr.append(size)
+            ppr.append(rpr)
+            tc.append(par)
+
+
+def no_break(text: str) -> str:
+    """The literal text with non-breaking spaces where a line may not break (`_NO_BREAK`)."""
+    for pattern, replacement in _NO_BREAK:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _cant_split(row):
+    """A table row is never split between two pages (w:cantSplit): a charge or a signature stays whole."""
+    _cant_split_tr(row._tr)
+
+
+def _keep_row_with_next(row):
+    """Every paragraph of the row keeps with the next one: Word and LibreOffice then keep the row with what follows."""
+    for cell in row.cells:
+        for par in cell.paragraphs:
+            par.paragraph_format.keep_with_next = True
+
+
+def _is_tag(element) -> bool:
+    """A paragraph holding only a `{%p … %}` tag: docxtpl removes it, so it separates nothing."""
+    return element.tag == qn("w:p") and "".join(t.text or "" for t in element.iter(qn("w:t"))).startswith("{%p")
+
+
+def _keep_tail_with_next(doc):
+    """The block that ends the body so far keeps with what comes next (the signature): its last paragraph, or the
+    last row of its table. A paragraph inside a `{%p if/for %}` may be left out or repeated, so the element before
+    the tag keeps too, up to the first element that does not follow a tag."""
+    body = [el for el in doc.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    i = len(body) - 1
+    while i >= 0:
+        element = body[i]
+        if element.tag == qn("w:p"):
+            element.get_or_add_pPr().keepNext_val = True
+        else:
+            rows = element.findall(qn("w:tr"))
+            for tr in rows:
+                _cant_split_tr(tr)
+            for par in rows[-1].iter(qn("w:p")):
+                par.get_or_add_pPr().keepNext_val = True
+        if not _is_tag(element) and (i == 0 or not _is_tag(body[i - 1])):
+            return
+        i -= 1
+
+
+_AFTER_CANT_SPLIT = tuple(qn(f"w:{name}") for name in ("trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"))
+
+
+def _cant_split_tr(tr):
+    props = tr.get_or_add_trPr()
+    if props.find(qn("w:cantSplit")) is not None:
+        return
+    element = OxmlElement("w:cantSplit")
+    later = next((child for child in props if child.tag in _AFTER_CANT_SPLIT), None)
+    if later is None:
+        props.append(element)
+    else:
+        later.addprevious(element)  # the schema's order of w:trPr
+
+
 # --- shared parts -----------------------------------------------------------------------------------
 
 def charges_table(t: Template):
@@ -256,8 +390,12 @@ def charges_table(t: Template):
            total=["Итого", "", "", "", "{{ sums.debt }}"])
 
 
-def payment_table(t: Template):
-    t.pairs([
+def payment_table(t: Template, payments: bool = False):
+    """The recipient's details. With `payments` (the claim), each payment the debtor makes with its sum, КБК, УИН
+    and purpose: the principal to the income КБК with the charge's УИН, the penalty and fines to their own КБК
+    (`payment.split`; ГИС ГМП matches a payment by КБК and УИН). Without (bank, ФССП), the КБК of the principal
+    and, when split, the КБК of the penalty and fines — the взыскатель's details for both."""
+    common = [
         ("Получатель", "{{ payment.recipient }}"),
         ("ИНН / КПП получателя", "{{ payment.inn }} / {{ payment.kpp }}"),
         ("Казначейский счёт", "{{ payment.treasury_account }}"),
@@ -265,12 +403,50 @@ def payment_table(t: Template):
         ("Банк получателя", "{{ payment.bank }}"),
         ("БИК", "{{ payment.bik }}"),
         ("ОКТМО", "{{ payment.oktmo }}"),
-        ("КБК", "{{ payment.kbk }}"),
-        ("{%tr if payment.uin %}", ""),
-        ("УИН", "{{ payment.uin }}"),
-        ("{%tr endif %}", ""),
-        ("Назначение платежа", "{{ payment.purpose }}"),
-    ])
+    ]
+    if payments:
+        rows = [
+            ("{%tr for p in payment.transfers %}", ""),
+            ("**{% if payment.split %}Платёж {{ loop.index }} — {{ p.label }}{% else %}Сумма платежа{% endif %}**",
+             "**{{ p.amount }} руб.**"),
+            ("КБК", "{{ p.kbk }}"),
+            ("{%tr if p.uin %}", ""),
+            ("УИН", "{{ p.uin }}"),
+            ("{%tr endif %}", ""),
+            ("Назначение платежа", "{{ p.purpose }}"),
+            ("{%tr endfor %}", ""),
+        ]
+    else:
+        rows = [
+            ("КБК{% if payment.split %} (основной долг){% endif %}", "{{ payment.kbk }}"),
+            ("{%tr if payment.split %}", ""),
+            ("КБК ({{ payment.penalty_label }})", "{{ payment.penalty_kbk }}"),
+            ("{%tr endif %}", ""),
+            ("{%tr if payment.uin %}", ""),
+            ("УИН{% if payment.split %} (основной долг){% endif %}", "{{ payment.uin }}"),
+            ("{%tr endif %}", ""),
+            ("Назначение платежа", "{{ payment.purpose }}"),
+        ]
+    t.pairs(common + rows)
+
+
+def payment_codes(t: Template):
+    """A QR code of ГОСТ Р 56042-2014 for each payment of the claim (`payment.transfers[].qr`), its sum beside it."""
+    layout = t._layout((50, 130))
+    for _ in range(2):
+        layout.add_row()
+    for row, tag in ((0, "{%tr for p in payment.transfers %}"), (2, "{%tr endfor %}")):
+        cell = layout.rows[row].cells[0]
+        t.p(tag, align=L, indent=False, container=cell)
+        _remove_first_paragraph(cell)
+    qr_cell, text_cell = layout.rows[1].cells
+    t.p("{{ p.qr }}", align=L, indent=False, container=qr_cell, before=6)
+    t.p("QR-код {% if payment.split %}платежа {{ loop.index }} ({{ p.label }}) {% endif %}для оплаты в мобильном "
+        "приложении банка (ГОСТ Р 56042-2014) на сумму {{ p.amount }} руб.{% if loop.last %} При оплате по "
+        "реквизитам укажите {% if payment.split %}в каждом платеже его КБК и {% endif %}назначение платежа "
+        "полностью.{% endif %}", align=L, indent=False, size=11, container=text_cell, before=12)
+    _remove_first_paragraph(qr_cell)
+    _remove_first_paragraph(text_cell)
 
 
 def attachments(t: Template):
@@ -312,19 +488,23 @@ def representative_signature(t: Template):
     t.signature("{% if representative.power_of_attorney %}Представитель по доверенности "
                 "{{ representative.power_of_attorney }}{% else %}{{ representative.position }}{% endif %}",
                 "{{ representative.short }}")
-    t.p("{{ doc.date }}", align=L, indent=False, before=12)
+    t.p("{{ doc.date }}", align=L, indent=False, before=12, container=t.closing())
 
 
 def claim_facts(t: Template, party: str = "ответчик"):
     """The obligation, the overdue charges and the penalty: shared by the lawsuit and the court-order application."""
-    t.p("Основанием возникновения обязательства {0}а является {{{{ basis.text }}}}.".format(party))
+    # the object and the payment clause come from the card («основание.объект», «основание.пункты»); the duty's
+    # wording and the articles from the basis's kind (kezdocs.core.basis_kinds)
+    t.p("Основанием возникновения обязательства {0}а является {{{{ basis.text }}}}.".format(party)
+        + "{% if basis.object.text %} {{ basis.object.text }}{% endif %}{% if law.duty %} {{ law.duty }}{% endif %}")
     t.p(f"{party.capitalize()} не исполнил обязанность по внесению платежей в установленный срок. За период "
         "{{ overdue.text }} образовалась задолженность в размере {{ sums.debt }} руб. ({{ sums.debt_words }}):")
     charges_table(t)
     t.tag("{%p if sums.has_penalty %}")
-    t.p(f"В связи с просрочкой исполнения обязательства {party}у начислены {{{{ calc.label }}}} "
-        "({{ calc.method }}) по {{ calc.end }} в размере {{ sums.penalty }} руб. ({{ sums.penalty_words }}). "
-        "Расчёт прилагается.", before=6)
+    t.p(f"В связи с просрочкой исполнения обязательства {party}у{{% if law.penalty_clause %}} "
+        f"{{{{ law.penalty_clause }}}}{{% endif %}} начислены {{{{ calc.label }}}} "
+        "по {{ calc.end }} в размере {{ sums.penalty }} руб. ({{ sums.penalty_words }}). Способ начисления: "
+        "{{ calc.method }}. Расчёт прилагается.", before=6)
     t.tag("{%p endif %}")
     t.tag("{%p if sums.has_fines %}")
     t.p(f"Кроме того, {party}у начислены штрафные санкции в размере {{{{ sums.fines }}}} руб. "
@@ -338,6 +518,9 @@ def claim_facts(t: Template, party: str = "ответчик"):
     t.p("Согласно статьям 309 и 310 Гражданского кодекса Российской Федерации обязательства должны исполняться "
         "надлежащим образом в соответствии с условиями обязательства и требованиями закона; односторонний отказ "
         "от исполнения обязательства не допускается.")
+    t.tag("{%p if law.statement %}")
+    t.p("{{ law.statement }}")
+    t.tag("{%p endif %}")
 
 
 def recovery_sum(t: Template, verb: str, party_genitive: str):
@@ -346,7 +529,7 @@ def recovery_sum(t: Template, verb: str, party_genitive: str):
         "({{ sums.debt_words }}){% if sums.has_penalty %}, {{ calc.label }} по {{ calc.end }} в размере "
         "{{ sums.penalty }} руб. ({{ sums.penalty_words }}){% endif %}{% if sums.has_fines %}, штрафные санкции в "
         "размере {{ sums.fines }} руб. ({{ sums.fines_words }}){% endif %}, всего {{ sums.total }} руб. "
-        "({{ sums.total_words }}).")
+        "({{ sums.total_words }}){% if law.until_paid %}, {{ law.until_paid }}{% endif %}.")
 
 
 # --- the documents ----------------------------------------------------------------------------------
@@ -367,7 +550,7 @@ def claim() -> Template:
     t.p("{{ calc.label_cap }} по состоянию на {{ calc.end }}: **{{ sums.penalty }} руб.** ({{ sums.penalty_words }}); "
         "{{ calc.method }}; расчёт прилагается.")
     t.tag("{%p else %}")
-    t.p("{{ calc.label_cap }} не начислены ({{ calc.method }}).")
+    t.p("{{ calc.label_cap }} не начислены; {{ calc.method }}.")  # the method may end with «(ст. 330 ГК РФ)»
     t.tag("{%p endif %}")
     t.tag("{%p if sums.has_fines %}")
     t.p("Штрафные санкции: **{{ sums.fines }} руб.** ({{ sums.fines_words }}).")
@@ -378,16 +561,10 @@ def claim() -> Template:
     t.p("Предлагаем в добровольном порядке погасить задолженность в течение {{ claim.voluntary_days_text }} со дня "
         "направления настоящего требования (претензии). В случае неисполнения требования в указанный срок "
         "Администрация обратится в суд для взыскания задолженности в принудительном порядке.")
-    t.p("Реквизиты для перечисления:", before=6, after=6, keep=True)
-    payment_table(t)
-    layout = t._layout((50, 130))
-    qr_cell, text_cell = layout.rows[0].cells
-    t.p("{{ qr }}", align=L, indent=False, container=qr_cell, before=6)
-    t.p("QR-код для оплаты в мобильном приложении банка (ГОСТ Р 56042-2014) на сумму {{ sums.total }} руб. "
-        "При оплате по реквизитам укажите назначение платежа полностью.", align=L, indent=False, size=11,
-        container=text_cell, before=12)
-    _remove_first_paragraph(qr_cell)
-    _remove_first_paragraph(text_cell)
+    t.p("Реквизиты для перечисления{% if payment.split %} (задолженность уплачивается двумя платежами на разные "
+        "КБК){% endif %}:", before=6, after=6, keep=True)
+    payment_table(t, payments=True)
+    payment_codes(t)
     t.tag("{%p if calc.has_rows %}")
     t.p("Приложение: расчёт задолженности и {{ calc.label_genitive }} по состоянию на {{ calc.end_short }}.", align=L,
         indent=False, before=6)
@@ -488,6 +665,9 @@ def lawsuit(arbitration: bool) -> Template:
     t.heading("ИСКОВОЕ ЗАЯВЛЕНИЕ",
               "о взыскании задолженности{% if sums.has_penalty %} и {{ calc.label_genitive }}{% endif %}")
     claim_facts(t)
+    t.tag("{%p if law.order_cancelled %}")  # ГПК РФ ст. 129, АПК РФ ст. 229.5 ч. 4 (kezdocs.core.claimlaw)
+    t.p("{{ law.order_cancelled }}")
+    t.tag("{%p endif %}")
     if arbitration:
         t.p("Претензионный (досудебный) порядок урегулирования спора соблюдён (часть 5 статьи 4 Арбитражного "
             "процессуального кодекса Российской Федерации): со дня направления претензии прошло более 30 "
@@ -499,8 +679,7 @@ def lawsuit(arbitration: bool) -> Template:
         t.p("Истец — орган местного самоуправления — освобождён от уплаты государственной пошлины на основании "
             "подпункта 19 пункта 1 статьи 333.36 Налогового кодекса Российской Федерации.")
         basis = "статьями 131, 132 Гражданского процессуального кодекса Российской Федерации"
-    t.p("На основании изложенного, руководствуясь статьями 309, 310{% if sums.has_penalty and calc.article %}, "
-        "{{ calc.article }}{% endif %} Гражданского кодекса Российской Федерации, " + basis + ",")
+    t.p("На основании изложенного, руководствуясь {{ law.articles }}, " + basis + ",")
     t.p("ПРОШУ:", align=C, indent=False, bold=True, before=6, after=6, keep=True)
     recovery_sum(t, "Взыскать", "истца")
     attachments(t)
@@ -562,8 +741,8 @@ def in_the_case(title: str, subject: str) -> Template:
 def withdrawal() -> Template:
     """Заявление об отказе от иска (п. 5.6): the debt paid before the judgment."""
     t = in_the_case("Заявление об отказе от иска", "об отказе от иска")
-    t.p("После обращения истца в суд задолженность погашена ответчиком добровольно: последний платёж — "
-        "{{ paid.date }}, всего уплачено {{ paid.total }} руб. ({{ paid.total_words }}).")
+    t.p("После обращения истца в суд задолженность погашена ответчиком добровольно: {% if paid.date %}последний "
+        "платёж — {{ paid.date }}, {% endif %}всего уплачено {{ paid.total }} руб. ({{ paid.total_words }}).")
     t.p(f"В соответствии с пунктом 5.6 {REGULATION} и "
         "{% if route.arbitration %}статьёй 49 Арбитражного процессуального кодекса Российской Федерации"
         "{% else %}статьёй 39 Гражданского процессуального кодекса Российской Федерации{% endif %} истец "
@@ -586,8 +765,8 @@ def reduction() -> Template:
     """Заявление об уменьшении размера исковых требований (ГПК РФ ст. 39 ч. 1, АПК РФ ст. 49 ч. 1): the principal
     paid before the judgment, the penalty or interest claimed is not — the claim is reduced to the unpaid part."""
     t = in_the_case("Заявление об уменьшении размера исковых требований", "об уменьшении размера исковых требований")
-    t.p("После обращения истца в суд ответчик погасил основной долг: последний платёж — {{ paid.date }}, всего "
-        "уплачено {{ paid.total }} руб. ({{ paid.total_words }}). {{ calc.label_cap }} по {{ calc.end }} в размере "
+    t.p("После обращения истца в суд ответчик погасил основной долг: {% if paid.date %}последний платёж — "
+        "{{ paid.date }}, {% endif %}всего уплачено {{ paid.total }} руб. ({{ paid.total_words }}). {{ calc.label_cap }} по {{ calc.end }} в размере "
         "{{ sums.penalty }} руб. ({{ sums.penalty_words }}){% if sums.has_fines %} и штрафные санкции в размере "
         "{{ sums.fines }} руб. ({{ sums.fines_words }}){% endif %} не уплачены.")
     t.p("На основании изложенного, руководствуясь "
@@ -621,8 +800,7 @@ def writ_sum() -> str:
 def bank() -> Template:
     """Заявление в банк (229-ФЗ ст. 8): the writ straight to the debtor's bank."""
     t = Template("Заявление о направлении исполнительного документа в банк")
-    t.right_block(["Руководителю банка (иной кредитной организации), в котором открыт счёт должника:",
-                   "{%p for a in bank.accounts %}", "{{ a }}", "{%p endfor %}", "",
+    t.right_block(["{{ bank.to }}", "{{ bank.address }}", "",
                    "**Взыскатель:** {{ org.name }}", "адрес: {{ org.address }}", "{{ org.ids }}",
                    "тел. {{ org.phone }}{% if org.email %}, e-mail: {{ org.email }}{% endif %}", "",
                    "**Должник:** {{ debtor.name }}", "адрес: {{ debtor.address }}"])
@@ -631,8 +809,10 @@ def bank() -> Template:
         "исполнительный документ — {{ writ.text }} — о взыскании с {{ debtor.genitive }} в пользу взыскателя — "
         "{{ org.genitive }} — денежных средств " + writ_sum() + ".")
     debtor_paragraph(t)
+    t.tag("{%p if bank.accounts %}")
     t.p("Известные взыскателю счета должника: {% for a in bank.accounts %}{{ a }}{% if not loop.last %}; "
         "{% endif %}{% endfor %}.")
+    t.tag("{%p endif %}")
     t.p("Взысканные денежные средства прошу перечислить по следующим реквизитам взыскателя (часть 2 статьи 8 "
         "Федерального закона № 229-ФЗ):", after=6)
     payment_table(t)
@@ -672,8 +852,9 @@ def enforcement_query() -> Template:
     t = Template("Запрос о ходе исполнительного производства")
     t.letterhead(["{{ bailiffs.to }}", "{{ bailiffs.address }}"])
     t.p("Запрос о ходе исполнительного производства", align=L, indent=False, bold=True, before=12, after=12)
-    t.p("На исполнении в вашем подразделении находится исполнительное производство № {{ enforcement.number }}, "
-        "возбуждённое {{ enforcement.opened }}{% if enforcement.bailiff %} (судебный пристав-исполнитель "
+    t.p("На исполнении в вашем подразделении находится исполнительное производство"
+        "{% if enforcement.number %} № {{ enforcement.number }}{% endif %}{% if enforcement.opened %}, "
+        "возбуждённое {{ enforcement.opened }}{% endif %}{% if enforcement.bailiff %} (судебный пристав-исполнитель "
         "{{ enforcement.bailiff }}){% endif %}, исполнительный документ — {{ writ.text }}; должник — "
         "{{ debtor.name }}{% if debtor.ids %} ({{ debtor.ids }}){% endif %}; взыскатель — {{ org.name }}.")
     t.p(f"В соответствии со статьёй 50 {LAW_229} и пунктом 7.2 {REGULATION} прошу сообщить:")
@@ -722,8 +903,13 @@ def write_off() -> Template:
     t.tag("{%p for g in grounds %}")  # the one ground recorded on the card (kezdocs.core.writeoff)
     t.p("{{ g.mark }} подпункт {{ g.clause }} — {{ g.text }};", size=12)
     t.tag("{%p endfor %}")
-    t.p("Документы, подтверждающие основание: ________________________________________________"
-        "______________________________________________________________________________.", before=6)
+    t.p("Документы, подтверждающие основание (постановление Правительства Российской Федерации от 06.05.2016 "
+        "№ 393, пункт 4):", before=6, keep=True)
+    t.tag("{%p for g in grounds %}")
+    t.tag("{%p for d in g.documents %}")
+    t.p("— {{ d }};", size=12)
+    t.tag("{%p endfor %}")
+    t.tag("{%p endfor %}")
     t.p("Задолженность списать с балансового учёта в соответствии с Федеральным законом от 06.12.2011 № 402-ФЗ "
         "«О бухгалтерском учете» и учётной политикой.", before=6)
     t.signature("Председатель комиссии", "_______________ / ______________")

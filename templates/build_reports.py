@@ -20,15 +20,17 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
 
 from kezdocs.core.reports import INVENTORY_COLUMNS, MEASURES_COLUMNS, OVERDUE_COLUMNS
 from kezdocs.core.tables import Column
 from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.paperwork import registry
 
-from .build import stable_bytes
+from .build import _cant_split, _repeat_header, stable_bytes
 
 HERE = Path(__file__).resolve().parent
 REGISTRY_TEMPLATE = HERE.parent / "kezdocs" / "data" / registry.TEMPLATE_FILE
@@ -40,7 +42,9 @@ TEMPLATES = {
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 BUILT_AT = b"2026-01-01T00:00:00Z"
 CORE_TIME = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
+PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.0)
+CELL_MARGIN = Mm(0.8)  # left and right in every cell: the columns' widths go to the text
+MANY_COLUMNS = 10  # a table wider than this is set in 8 pt, a narrower one in 9 pt
 ALIGN = {"money": WD_ALIGN_PARAGRAPH.RIGHT, "ratio": WD_ALIGN_PARAGRAPH.RIGHT, "date": WD_ALIGN_PARAGRAPH.CENTER,
          "text": WD_ALIGN_PARAGRAPH.LEFT}
 
@@ -89,12 +93,15 @@ def template(columns: tuple[Column, ...]) -> Document:
     # The cases left out are counted, not explained: the reasons («…/дело.yaml:17: неизвестное поле…», an
     # exception's text) are the program's words for the user, who sees them in the CLI; a report is an official
     # paper for the head of the department.
-    _paragraph(doc, "{%p if skipped %}", size=9)
-    _paragraph(doc, "Дел, не включённых в отчёт: {{ skipped|length }}.", size=9)
+    _paragraph(doc, "{%p if left_out %}", size=9)
+    _paragraph(doc, "Дел, не включённых в отчёт: {{ left_out }}.", size=9)
     _paragraph(doc, "{%p endif %}", size=9)
-    _paragraph(doc, "")
-    _paragraph(doc, "Ответственное лицо  _______________  /  ____________________  /")
-    _paragraph(doc, "(подпись)                      (расшифровка подписи)", size=8, italic=True)
+    # The signature line: the places for the signature and its transcript under tab stops (no runs of spaces);
+    # it keeps with its caption, and the empty line before it keeps with both.
+    tabs = (Cm(4.5), Cm(8.5), Cm(9.0), Cm(15.0))
+    _paragraph(doc, "", keep=True)
+    _paragraph(doc, "Ответственное лицо\t_______________\t/\t____________________\t/", tabs=tabs, keep=True)
+    _paragraph(doc, "\t(подпись)\t\t(расшифровка подписи)", size=8, italic=True, tabs=tabs)
     return doc
 
 
@@ -109,40 +116,70 @@ def _page(doc: Document) -> None:
     style.paragraph_format.space_after = Pt(0)
 
 
+def table_font(columns: tuple[Column, ...]) -> float:
+    """The type size of a report's table: 8 pt for the wide inventory, 9 pt for the forms of Приложения 2 and 3."""
+    return 8 if len(columns) > MANY_COLUMNS else 9
+
+
+def column_widths(columns: tuple[Column, ...]) -> list[int]:
+    """Each column's width on the page (EMU): the columns' widths scaled to the width between the margins."""
+    usable = PAGE_WIDTH - 2 * MARGIN
+    total_width = sum(c.width for c in columns)
+    return [int(usable * c.width / total_width) for c in columns]
+
+
 def _table(doc: Document, columns: tuple[Column, ...]) -> None:
     table = doc.add_table(rows=6, cols=len(columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    usable = PAGE_WIDTH - 2 * MARGIN
-    total_width = sum(c.width for c in columns)
+    _cell_margins(table)
+    size = table_font(columns)
     header, numbers, loop_start, data, loop_end, totals = table.rows
-    for i, column in enumerate(columns):
-        width = int(usable * column.width / total_width)
+    for i, (column, width) in enumerate(zip(columns, column_widths(columns))):
         table.columns[i].width = width  # the grid, which LibreOffice and Word lay out by
         for row in table.rows:
             row.cells[i].width = width
-        _cell(header.cells[i], column.title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-        _cell(numbers.cells[i], str(i + 1), WD_ALIGN_PARAGRAPH.CENTER)
-        _cell(data.cells[i], f"{{{{ row[{i}] }}}}", ALIGN[column.kind])
+        _cell(header.cells[i], column.title, WD_ALIGN_PARAGRAPH.CENTER, size, bold=True, keep=True)
+        _cell(numbers.cells[i], str(i + 1), WD_ALIGN_PARAGRAPH.CENTER, size, keep=True)
+        _cell(data.cells[i], f"{{{{ row[{i}] }}}}", ALIGN[column.kind], size)
         total = "Итого" if i == 0 else (f"{{{{ totals[{i}] }}}}" if column.total else "")
-        _cell(totals.cells[i], total, ALIGN[column.kind], bold=True)
-    _cell(loop_start.cells[0], "{%tr for row in rows %}", WD_ALIGN_PARAGRAPH.LEFT)
-    _cell(loop_end.cells[0], "{%tr endfor %}", WD_ALIGN_PARAGRAPH.LEFT)
+        _cell(totals.cells[i], total, ALIGN[column.kind], size, bold=True)
+    _cell(loop_start.cells[0], "{%tr for row in rows %}", WD_ALIGN_PARAGRAPH.LEFT, size)
+    _cell(loop_end.cells[0], "{%tr endfor %}", WD_ALIGN_PARAGRAPH.LEFT, size)
+    # the header and the row of column numbers repeat on every page; no row is split between two pages
+    for row in (header, numbers):
+        _repeat_header(row)
+    for row in table.rows:
+        _cant_split(row)
 
 
-def _cell(cell, text: str, align, bold: bool = False) -> None:
+def _cell_margins(table) -> None:
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(int(CELL_MARGIN.twips)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
+
+
+def _cell(cell, text: str, align, size: float, bold: bool = False, keep: bool = False) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = align
+    paragraph.paragraph_format.keep_with_next = keep
     run = paragraph.add_run(text)
     run.bold = bold
-    run.font.size = Pt(9)
+    run.font.size = Pt(size)
 
 
 def _paragraph(doc: Document, text: str, align=WD_ALIGN_PARAGRAPH.LEFT, size: int = 11, bold: bool = False,
-               italic: bool = False, underline: bool = False) -> None:
+               italic: bool = False, underline: bool = False, tabs: tuple = (), keep: bool = False) -> None:
     paragraph = doc.add_paragraph()
     paragraph.alignment = align
+    paragraph.paragraph_format.keep_with_next = keep
+    for position in tabs:
+        paragraph.paragraph_format.tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.LEFT)
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.bold, run.italic, run.underline = bold, italic, underline

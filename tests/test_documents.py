@@ -112,7 +112,11 @@ def test_one_claim_per_distinct_address_and_one_for_an_address_given_twice():
 def test_the_qr_string_carries_the_total_in_kopecks_and_the_uin():
     qr = context("claim")["qr"]
     assert qr.startswith("ST00012|Name=УФК по Удмуртской Республике")
-    assert "|Sum=5010000|" in qr  # 40 000 + 10 100 penalty (ГК РФ ст. 193; the old 10 130 — wrong) and qr.endswith("|UIN=18810000000000000012")
+    # Issue 14 item 13 (the old assertion wanted 40 000 + 10 100 penalty in one code — wrong): the first code is the
+    # principal alone, to the income КБК with the charge's УИН; the penalty is a second code to its own КБК
+    # (по указаниям о порядке применения КБК; tests/test_payment_details.py)
+    assert "|Sum=4000000|" in qr and qr.endswith("|UIN=18810000000000000012")
+    assert [t["amount"] for t in context("claim")["payment"]["transfers"]] == ["40\u00a0000,00", "10\u00a0100,00"]
 
 
 def test_missing_data_is_named_with_where_to_put_it():
@@ -134,7 +138,7 @@ def test_withdrawal_once_paid_cites_the_procedural_code_of_the_court():
         Payment(date(2026, 11, 1), Decimal("40000.00")),))
     assert missing(KINDS["withdrawal"], paid) == []
     data = build(KINDS["withdrawal"], paid)[0].context
-    assert data["paid"]["date"] == "1 ноября 2026 г."
+    assert data["paid"]["date"] == "1\u00a0ноября 2026\u00a0г."  # non-breaking spaces (issue 14, item 15)
     assert data["route"]["arbitration"] is True
     assert data["court"]["to"] == "В Арбитражный суд Удмуртской Республики"
     assert data["court"]["case_number"] == "А71-1234/2026"
@@ -150,26 +154,29 @@ def test_courts_by_debtor_and_sum():
 def test_default_attachments_from_the_case_folder():
     titles = [a["title"] for a in context("lawsuit")["attachments"]]
     assert titles[0] == "Расчёт задолженности и пени"
-    assert "Копия: договор аренды 12-2025" in titles
-    assert "Выписка из ЕГРЮЛ (ЕГРИП) в отношении ответчика" in titles
-    assert titles[-1].startswith("Документ, подтверждающий направление ответчику")
+    # Issue 14 item 12: the old titles were wrong — a file name («Копия: договор аренды 12-2025») and the extract
+    # as «(ЕГРИП)» for a company. An attachment is named by its kind and the card's details (core.attachments).
+    assert "Копия договора аренды земельного участка №\u00a012/2025 от 10.01.2025" in titles
+    assert "Выписка из ЕГРЮЛ в отношении ответчика" in titles
+    assert "Документ о направлении ответчику копии искового заявления с приложениями" in titles
     person = [a["title"] for a in context("lawsuit", DebtorType.PERSON)["attachments"]]
     assert not any("ЕГРЮЛ" in t for t in person)
 
 
 def test_attachments_given_by_the_caller_replace_the_default():
     items = context("lawsuit", attachments=(("Договор аренды", 3), ("Претензия", None)))["attachments"]
-    assert [(a["number"], a["text"]) for a in items] == [("1", "Договор аренды — на 3 л."), ("2", "Претензия")]
+    # Issue 14 item 12 (ГОСТ Р 7.0.97-2016 п. 5.24): the line gives the sheets and the copies; the old line had no
+    # copies and was wrong.
+    assert [(a["number"], a["text"]) for a in items] == [("1", "Договор аренды\u00a0— на\u00a03\u00a0л. в\u00a01\u00a0экз."),
+                                                         ("2", "Претензия\u00a0— в\u00a01\u00a0экз.")]
 
 
 def test_write_off_grounds_marked_from_the_card():
     # Issue 14 item 8: the old behaviour was wrong — a note «пп. 5» on the enforcement event and the
     # «ликвидирован» flag ticked БК РФ ст. 47.2 subpoints. Now only the field «основание» of the event
-    # «признана безнадежной» chooses the ground; with none, nothing is ticked.
-    grounds = {g["clause"]: g["mark"] for g in context("write-off")["grounds"]}
-    assert set(grounds.values()) == {"☐"} and "5" in grounds
-    liquidated = context("write-off", liquidated=True, events=())["grounds"]
-    assert not any(g["marked"] for g in liquidated)
+    # «признана безнадежной» chooses the ground; with none, no ground is offered (`missing` refuses the decision).
+    assert context("write-off")["grounds"] == []
+    assert context("write-off", liquidated=True, events=())["grounds"] == []
     chosen = context("write-off", events=(Event(date(2026, 11, 1), "written_off", {"основание": "3"}),))["grounds"]
     assert [(g["clause"], g["mark"]) for g in chosen] == [("3", "☒")]
 
@@ -196,8 +203,10 @@ def test_every_variable_is_documented_and_every_documented_variable_exists():
     found = set()
     for debtor_type in DebtorType:
         sample = samples.sample_facts(debtor_type)
+        decided = Event(date(2026, 11, 1), "written_off", {"основание": "5"})  # the decision's recorded ground
+        written_off = replace(sample, case=replace(sample.case, events=sample.case.events + (decided,)))
         for kind in KINDS.values():
-            for doc in build(kind, sample):
+            for doc in build(kind, written_off if kind.code == "write-off" else sample):
                 found |= set(variables.flatten(doc.context))
     # an empty list of records (a person has no additional addresses) flattens to «x[]»: its fields are listed
     found -= {path for path in found if path.endswith("[]") and any(f.startswith(path + ".") for f in found)}

@@ -325,7 +325,10 @@ def test_cli_report_and_export_exit_1_naming_the_case_and_keep_the_others(demo_c
     assert "дело № 2026-001: не включено в отчёт — не удалось посчитать суммы" in flat(result.output)
     values = [c.value for _, c in cells(report)]
     assert "2026-001" not in values and {"2026-002", "2026-011"} <= set(values)
-    assert any(isinstance(v, str) and v.startswith("— дело № 2026-001: не включено") for v in values)
+    # the file counts the case left out; its reason is the CLI's (issue 14, items 11 and 15: the old note naming
+    # it in the report was program text in an official paper)
+    assert "Дел, не включённых в отчёт: 2." in values  # this case and the demo's card with an error
+    assert not any(isinstance(v, str) and "не удалось посчитать" in v for v in values)
 
     out = tmp_path / "в.xlsx"
     result = run("export", out, "--root", demo_copy, "--today", "2026-12-01")

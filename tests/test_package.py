@@ -97,10 +97,18 @@ def built(tmp_path_factory):
     return result, folder, before
 
 
-EXPECTED = ["01 Исковое заявление.pdf", "02 Расчёт задолженности и пени.pdf", "03 Договор аренды № 12-2023.pdf",
-            "04 Скан претензии.pdf", f"05 Квитанция {SHPI_1}.pdf", f"06 Квитанция {SHPI_2}.pdf",
-            "07 Квитанция об отправке иска.pdf", "08 Доверенность Смирнов.pdf", "09 Диплом Смирнов.pdf",
-            "10 Выписка ЕГРЮЛ.pdf"]
+# Issue 14 item 12: the old names were the clerk's file names («03 Договор аренды № 12-2023», «04 Скан претензии»),
+# which was wrong; each attachment is named by its kind and the card's details (core.attachments), the file name
+# being that title («/» of the contract number as «-»).
+EXPECTED = ["01 Исковое заявление.pdf", "02 Расчёт задолженности и пени.pdf",
+            "03 Копия договора аренды земельного участка № 12-2023 от 10.01.2023.pdf",
+            "04 Копия требования (претензии) от 15.04.2024.pdf",
+            f"05 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_1}.pdf",
+            f"06 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_2}.pdf",
+            "07 Документ о направлении ответчику копии искового заявления с приложениями, ШПИ 42755099999990.pdf",
+            "08 Копия доверенности представителя № 15 от 09.01.2026.pdf",
+            "09 Копия документа о высшем юридическом образовании представителя.pdf",
+            "10 Выписка из ЕГРЮЛ в отношении ответчика.pdf"]
 
 
 @needs_libreoffice
@@ -122,7 +130,8 @@ def test_merged_pdf_has_inventory_bookmarks_and_every_page(built):
     assert outline_titles(merged) == ["Опись документов"] + [p.stem for p in result.files]
     inventory = merged.pages[0].extract_text()
     assert "Опись документов" in inventory and "Всего листов" in inventory
-    assert "Расчёт задолженности и пени" in inventory and "Выписка ЕГРЮЛ" in inventory
+    # Issue 14 item 12: the extract was listed by its file name «Выписка ЕГРЮЛ» (wrong): now by its kind
+    assert "Расчёт задолженности и пени" in inventory and "Выписка из ЕГРЮЛ в отношении ответчика" in inventory
     assert str(sum(pages)) in inventory
     assert pages[2] == 2 and pages[9] == 3  # the contract and the extract, as written
 
@@ -131,7 +140,7 @@ def test_merged_pdf_has_inventory_bookmarks_and_every_page(built):
 def test_the_lawsuit_lists_exactly_the_package(built):
     result, _, _ = built
     lawsuit = " ".join(page.extract_text() for page in PdfReader(result.files[0]).pages)
-    lawsuit = " ".join(lawsuit.split())
+    lawsuit = " ".join(lawsuit.split()).replace("/", "-")  # a file name writes «12/2023» as «12-2023» (item 12)
     position = 0
     for path in result.files[1:]:
         title, pages = path.stem[3:], len(PdfReader(path).pages)
@@ -170,7 +179,9 @@ def test_missing_documents_stop_the_package_unless_forced(tmp_path, monkeypatch)
     result = package.build(open_root(root), "2024-017", TODAY, force=True)
     assert result.missing == ["Доверенность представителя"]
     first = PdfReader(result.merged).pages[0].extract_text()
-    assert "не хватает" in first and "Доверенность представителя" in first
+    # Issue 14 items 11, 12: the inventory is a court document — the old assertion wanted the missing list printed
+    # on it, which was wrong; the user is told by the CLI (console.print_package, test_package_cli).
+    assert "не хватает" not in first and "Доверенность" not in first and "доверенности" not in first
 
 
 def test_without_libreoffice(tmp_path, monkeypatch):
@@ -179,12 +190,16 @@ def test_without_libreoffice(tmp_path, monkeypatch):
     result = package.build(open_root(root), "2024-017", TODAY)
     names = [p.name for p in result.files]
     assert names[0] == "01 Исковое заявление.docx" and names[1] == "02 Расчёт задолженности и пени.docx"
-    assert "08 Доверенность Смирнов.docx" in names and "09 Диплом Смирнов.pdf" in names
+    assert "08 Копия доверенности представителя № 15 от 09.01.2026.docx" in names  # issue 14 item 12: named by kind, not by file
+    assert "09 Копия документа о высшем юридическом образовании представителя.pdf" in names
     assert any("LibreOffice не установлен" in w for w in result.warnings)
     merged = PdfReader(result.merged)
     pdfs = [p for p in result.files if p.suffix == ".pdf"]
     assert outline_titles(merged) == ["Опись документов"] + [p.stem for p in pdfs]
-    assert "в общий файл не вошёл" in merged.pages[0].extract_text()
+    # Issue 14 item 12: the old assertion wanted «(не PDF — в общий файл не вошёл)» in the inventory, a court
+    # document (wrong); the user is warned instead.
+    assert "не вошёл" not in merged.pages[0].extract_text() and "не PDF" not in merged.pages[0].extract_text()
+    assert any("08 Копия доверенности представителя № 15 от 09.01.2026.docx" in w and "не вошёл" in w for w in result.warnings)
 
 
 def test_rebuilding_the_same_day_replaces_the_package(tmp_path, monkeypatch):
@@ -205,3 +220,4 @@ def test_package_cli(tmp_path, monkeypatch):
     assert run.exit_code == 2 and "Доверенность представителя" in run.stderr and "--force" in run.stderr
     run = CliRunner().invoke(main, ["package", "2024-017", "--root", str(root), "--today", TODAY.isoformat(), "--force"])
     assert run.exit_code == 0 and "пакет сформирован" in run.stdout and package.MERGED_NAME in run.stdout
+    assert "не хватает документов" in run.stderr and "Доверенность представителя" in run.stderr  # told to the user

@@ -24,7 +24,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.core import requirements, stages
 from kezdocs.core.kinds import KINDS
-from kezdocs.core.model import Basis, Case, Debtor, DebtorType, Officer, PenaltyMethod, PenaltyTerms
+from kezdocs.core.model import Basis, BasisKind, Case, Debtor, DebtorType, Officer, PenaltyMethod, PenaltyTerms
 from kezdocs.core.route import ARBITRATION, DISTRICT, LAWSUIT, MAGISTRATE, ORDER, decide
 from kezdocs.core.settings import Thresholds
 from kezdocs.folders.casefolder import open_root
@@ -82,6 +82,8 @@ LEGAL = f"""  тип: юрлицо
     - {{вид: по договору, адрес: "427550, Удмуртская Республика, п. Кез, ул. Кирова, д. 1"}}
 """
 DEAL, DAMAGE = "Договор аренды земельного участка", "Акт о причинении ущерба имуществу"  # a written deal or not
+# The card says which it is by the code «основание.вид» (ГПК РФ ст. 122, АПК РФ ст. 229.2: an order on a deal only)
+BASIS_KIND = {DEAL: ("аренда земли", BasisKind.LAND_RENT), DAMAGE: ("возмещение", BasisKind.DAMAGES)}
 
 # The events of the two roads, in order: (date, Russian event, extra fields).
 ORDER_ROAD = [("01.04.2026", "претензия направлена", ""), ("15.05.2026", "служебная записка направлена", ""),
@@ -157,6 +159,7 @@ def card(number: str, spec: dict) -> str:
 должник:
 {spec.get("debtor", PERSON)}{ACCOUNTS if spec.get("accounts") else ""}основание:
   документ: {spec.get("basis", DEAL)}
+  вид: {BASIS_KIND[spec.get("basis", DEAL)][0]}
   номер: "12/2025"
   дата: 10.01.2025
   претензия_обязательна: {spec.get("claim", "да")}
@@ -283,7 +286,8 @@ def test_the_variants_resolve_as_the_law_says(records, name, stage, documents_du
 
 def _case(debtor_type: DebtorType, basis: str, method: PenaltyMethod = PenaltyMethod.PERCENT) -> Case:
     return Case(number="1", administrator="Администрация", officer=Officer("Иванова"),
-                debtor=Debtor(debtor_type, "Должник"), basis=Basis(basis, "12/2025", date(2025, 1, 10)), kbk="00011105012140000120",
+                debtor=Debtor(debtor_type, "Должник"), basis=Basis(basis, "12/2025", date(2025, 1, 10), kind=BASIS_KIND[basis][1]),
+                kbk="00011105012140000120",
                 penalty=PenaltyTerms(method, R("0.1")), charges=(), payments=(), events=())
 
 

@@ -52,6 +52,8 @@ email: kez@example.ru
   бик: "019401100"
   банк: "ОТДЕЛЕНИЕ-НБ УДМУРТСКАЯ РЕСПУБЛИКА БАНКА РОССИИ//УФК по Удмуртской Республике г. Ижевск"
   октмо: "94626000"
+кбк_пеней:
+  "00011105012140000120": "00011607090140000140"
 глава: {должность: "Глава муниципального образования «Муниципальный округ Кезский район Удмуртской Республики»", фио: "Богданов Игорь Олегович"}
 подписант: {должность: "Заместитель главы Администрации по экономике и финансам", фио: "Кузнецова Анна Викторовна"}
 представитель: {должность: "Начальник отдела правовой и кадровой работы", фио: "Смирнов Павел Андреевич", доверенность: "№ 15 от 09.01.2026"}
@@ -81,6 +83,7 @@ DEBTORS = {
     - {{вид: регистрации, адрес: "427580, Удмуртская Республика, п. Кез, ул. Садовая, д. 8"}}
     - {{вид: фактический, адрес: "426057, Удмуртская Республика, г. Ижевск, ул. Майская, д. 21, кв. 40"}}
   счета: ["40817810468000009876 в ПАО Сбербанк"]
+  банк: {{наименование: "Удмуртское отделение № 8618 ПАО Сбербанк", адрес: "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290"}}
 """,
     "ip": f"""  тип: ип
   фамилия: Петров
@@ -92,6 +95,7 @@ DEBTORS = {
     - {{вид: по договору, адрес: "427580, Удмуртская Республика, п. Кез, ул. Ленина, д. 3, кв. 4"}}
     - {{вид: по ЕГРИП, адрес: "427580, Удмуртская Республика, п. Кез, ул. Ленина, д. 3, кв. 4"}}
   счета: ["40802810468000005678 в ПАО Сбербанк"]
+  банк: {{наименование: "Удмуртское отделение № 8618 ПАО Сбербанк", адрес: "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290"}}
 """,
     "legal": f"""  тип: юрлицо
   наименование: "{LEGAL_NAME}"
@@ -102,6 +106,7 @@ DEBTORS = {
     - {{вид: по договору, адрес: "427550, Удмуртская Республика, п. Кез, ул. Кирова, д. 1"}}
     - {{вид: по ЕГРЮЛ, адрес: "426000, Удмуртская Республика, г. Ижевск, ул. Пушкина, д. 10"}}
   счета: ["40702810468000001234 в Удмуртском отделении № 8618 ПАО Сбербанк"]
+  банк: {{наименование: "Удмуртское отделение № 8618 ПАО Сбербанк", адрес: "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290"}}
 """,
 }
 NUMBERS = {"person": "2026-102", "ip": "2026-103", "legal": "2026-101"}
@@ -118,6 +123,8 @@ ENFORCEMENT = """  - {дата: 10.06.2026, событие: решение су�
   - {дата: 10.08.2026, событие: направлен в ФССП}
   - {дата: 20.08.2026, событие: исполнительное производство возбуждено, номер: "12345/26/18045-ИП"}
 """
+
+WRITTEN_OFF = '  - {дата: 20.11.2026, событие: признана безнадежной, основание: "5"}\n'
 
 
 def card(kind: str, paid: bool = False, phone: str = '"+7 (34158) 3-12-34"') -> str:
@@ -170,11 +177,17 @@ def text_of(path: Path) -> str:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """Every kind for every debtor type (withdrawal from the paid cases), written once for the module."""
-    root = open_root(make_root(tmp_path_factory.mktemp("root")))
+    base = make_root(tmp_path_factory.mktemp("root"))
+    for kind_of_debtor, number in NUMBERS.items():  # the commission's decision needs its recorded ground
+        folder = base / f"{number} списание {kind_of_debtor}"
+        folder.mkdir()
+        (folder / "дело.yaml").write_text(card(kind_of_debtor).replace(f'"{number}"', f'"{number}-с"') + WRITTEN_OFF,
+                                          encoding="utf-8")
+    root = open_root(base)
     out = {}
     for kind_of_debtor, number in NUMBERS.items():
         for code in KINDS:
-            ref = f"{number}-о" if code == "withdrawal" else number
+            ref = {"withdrawal": f"{number}-о", "write-off": f"{number}-с"}.get(code, number)
             out[kind_of_debtor, code] = render.generate(root, root.find(ref), code, TODAY)
     return root, out
 
@@ -229,16 +242,22 @@ def test_claim_addressee_declined_for_people_never_for_organisations(rendered):
 
 
 def test_the_qr_code_in_the_claim_decodes_to_the_exact_payment_string(rendered):
+    # Issue 14 item 13 (the old assertion wanted one code of 51 600,00 to the rent's КБК): the principal goes to the
+    # income КБК with the charge's УИН, the penalty and fines to their own КБК (по указаниям о порядке применения
+    # КБК), so ГИС ГМП can match each payment — two codes. tests/test_payment_details.py covers the cases.
     root, out = rendered
     with zipfile.ZipFile(out["legal", "claim"][0]) as docx:
-        images = [n for n in docx.namelist() if n.startswith("word/media/")]
-        assert len(images) == 1
-        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(docx.read(images[0]))))
+        images = sorted(n for n in docx.namelist() if n.startswith("word/media/"))
+        assert len(images) == 2
+        found = {r.text for name in images for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(docx.read(name))))}
     case = root.find("2026-101").case
-    expected = payqr.payment_string(root.settings.payment, case.kbk, Decimal("51600.00"),  # ГК РФ ст. 193
-                                    documents.purpose(case), case.uin)
-    assert [r.text for r in found] == [expected]
-    assert "|Sum=5160000|" in expected and "|CBC=00011105012140000120|" in expected
+    principal = payqr.payment_string(root.settings.payment, case.kbk, Decimal("40000.00"), documents.purpose(case),
+                                     case.uin)
+    sanctions = payqr.payment_string(root.settings.payment, "00011607090140000140", Decimal("11600.00"),  # ГК РФ ст. 193
+                                     documents.purpose(case, "пени и штрафных санкций"))
+    assert found == {principal, sanctions}
+    assert "|Sum=4000000|" in principal and "|CBC=00011105012140000120|" in principal and "|UIN=" in principal
+    assert "|Sum=1160000|" in sanctions and "|CBC=00011607090140000140|" in sanctions and "UIN" not in sanctions
 
 
 def test_calculation_has_the_period_table_with_formulas_and_no_key_rate_warning(rendered):
@@ -272,7 +291,10 @@ def test_lawsuit_in_the_variant_of_the_court(rendered, debtor, declined, duty):
     text = doc_text(rendered, debtor, "lawsuit")
     assert declined in text and duty in text
     assert "ИСКОВОЕ ЗАЯВЛЕНИЕ" in text and "ПРОШУ:" in text
-    assert "Копия: договор аренды 12-2025" in text and "1. Расчёт задолженности" in text
+    # Issue 14 item 12: the old line named the file («Копия: договор аренды 12-2025»), which was wrong; the
+    # attachment is named by its kind and the card's basis (the fake PDF has no readable pages: «в 1 экз.»).
+    assert "Копия договора аренды земельного участка № 12/2025 от 10.01.2025 — в 1 экз." in text
+    assert "1. Расчёт задолженности" in text and "договор аренды 12-2025" not in text
     if debtor == "person":
         assert "статьями 131, 132 Гражданского процессуального кодекса" in text
         # The price of the claim is 40 000,00 + 3 988,64 interest = 43 988,64 ≤ 50 000 (ГПК РФ ст. 91 ч. 1 п. 1,
@@ -282,7 +304,11 @@ def test_lawsuit_in_the_variant_of_the_court(rendered, debtor, declined, duty):
         assert f"ИНН {PERSON_INN}" in text and "дата рождения: 12.05.1979" in text
     else:
         assert "статьями 4, 125, 126 Арбитражного процессуального кодекса" in text
-        assert "В Арбитражный суд Удмуртской Республики" in text and "Выписка из ЕГРЮЛ" in text
+        # Issue 14 item 12: an ИП's extract is from the ЕГРИП (АПК РФ ст. 126 ч. 1 п. 9); the old list gave
+        # «Выписка из ЕГРЮЛ (ЕГРИП)» to everyone, which was wrong. An original, never «Копия выписки».
+        register = "ЕГРИП" if debtor == "ip" else "ЕГРЮЛ"
+        assert "В Арбитражный суд Удмуртской Республики" in text
+        assert f"Выписка из {register} в отношении ответчика — в 1 экз." in text
     if debtor == "legal":
         assert f"ОГРН {LEGAL_OGRN}" in text
         assert ("всего 51 600,00 руб. (Пятьдесят одна тысяча шестьсот рублей 00 копеек)" in text)
@@ -296,7 +322,8 @@ def test_court_order_applications(rendered):
     ip = doc_text(rendered, "ip", "court-order")
     assert "о взыскании с индивидуального предпринимателя Петрова Сергея Ивановича" in ip
     assert "229.1–229.3 Арбитражного процессуального кодекса" in ip and "333.37" in ip
-    assert "направление должнику копии заявления" in ip
+    # issue 14 item 12: the line is worded by the core's one naming rule (was «…, подтверждающий направление …»)
+    assert "Документ о направлении должнику копии заявления о выдаче судебного приказа с приложениями" in ip
 
 
 def test_withdrawal_after_payment(rendered):
@@ -327,7 +354,11 @@ def test_bank_bailiffs_and_enforcement_query(rendered):
 def test_write_off_decision_and_post_inventory(rendered):
     decision = doc_text(rendered, "legal", "write-off")
     assert "статьёй 47.2 Бюджетного кодекса" in decision and "от 06.05.2016 № 393" in decision
-    assert "☐ подпункт 3 — ликвидация организации" in decision
+    # БК РФ ст. 47.2 п. 1 пп. 5: the recorded ground alone, with what confirms it (ППРФ № 393, п. 4)
+    assert "☒ подпункт 5 — постановление судебного пристава-исполнителя об окончании" in decision
+    assert "подпункт 3" not in decision and "☐" not in decision
+    assert "— постановление судебного пристава-исполнителя об окончании исполнительного производства и о " \
+           "возвращении взыскателю исполнительного документа по пункту 3 или 4" in decision
     assert "от 06.12.2011 № 402-ФЗ" in decision and "И.О. Богданов" in decision
     inventory = doc_text(rendered, "person", "post-inventory", 1)
     assert "ОПИСЬ ВЛОЖЕНИЯ" in inventory and "Ф. 107" in inventory
@@ -461,21 +492,59 @@ def test_cli_generate_and_templates(root):
 
 # --- PDF -----------------------------------------------------------------------------------------
 
+# The walk of issue 14: every document of every kind, for a legal entity, an ИП and a citizen, converted to PDF by
+# LibreOffice in one call and read back as a court or a debtor reads it.
+PROGRAM_WORDS = ("ключевая_ставка.csv", "пересчитайте", "не подтверждена", "дело.yaml", "kezdocs", "--force",
+                 "Внимание", "не хватает", "{{", "{%", "None", "Сформировано")
+GENITIVE = {"person": "с Черных Ольги Викторовны",  # declined by pytrovich
+            "ip": "с индивидуального предпринимателя Петрова Сергея Ивановича",
+            "legal": "с ООО «Ромашка & Сыновья» <1>"}  # a legal form in front: not declined
+COURT_TO = {"person": "Мировому судье судебного участка Кезского района Удмуртской Республики",
+            "ip": "В Арбитражный суд Удмуртской Республики", "legal": "В Арбитражный суд Удмуртской Республики"}
+EGRUL = "426000, Удмуртская Республика, г. Ижевск, ул. Пушкина, д. 10"
+
+
 @pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен: PDF не проверяются")
-def test_one_document_of_each_kind_converts_to_pdf_in_one_call(rendered, tmp_path):
+def test_every_document_of_every_debtor_reads_right_as_pdf(rendered, tmp_path):
     from pypdf import PdfReader
 
     _, out = rendered
-    chosen = {code: out["person" if code in ("lawsuit", "court-order") else "legal", code][0] for code in KINDS}
-    pdfs = libreoffice.convert_to_pdf(chosen.values(), tmp_path)
-    assert [p.stem for p in pdfs] == [p.stem for p in chosen.values()]
-    texts = {code: " ".join(page.extract_text() for page in PdfReader(pdf).pages) for code, pdf in zip(chosen, pdfs)}
-    squeeze = {code: " ".join(text.replace("\u00a0", " ").split()) for code, text in texts.items()}
-    assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in squeeze["claim"] and "51 600,00" in squeeze["claim"]
-    assert "ИСКОВОЕ ЗАЯВЛЕНИЕ" in squeeze["lawsuit"] and "Черных Ольги Викторовны" in squeeze["lawsuit"]
-    assert "ОПИСЬ ВЛОЖЕНИЯ" in squeeze["post-inventory"]
-    for code, text in squeeze.items():
-        assert "Ромашка" in text or "Черных" in text, code
+    files = [path for paths in out.values() for path in paths]
+    pdfs = libreoffice.convert_to_pdf(files, tmp_path)
+    assert [p.stem for p in pdfs] == [p.stem for p in files]
+    read = {path: " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).replace("\u00a0", " ")
+                           .split()) for path, pdf in zip(files, pdfs)}
+    text = {key: [read[path] for path in paths] for key, paths in out.items()}
+    for (debtor, code), copies in text.items():
+        for copy in copies:
+            assert [w for w in PROGRAM_WORDS if w in copy] == [], (debtor, code)  # legal text only (item 11)
+            assert "договор аренды 12-2025" not in copy  # no file name of the folder (item 12)
+    for debtor in NUMBERS:
+        lawsuit, order = text[debtor, "lawsuit"][0], text[debtor, "court-order"][0]
+        for paper in (lawsuit, order):
+            assert paper.startswith(COURT_TO[debtor])  # the court of the route (ГПК РФ ст. 23, АПК РФ ст. 27)
+            assert GENITIVE[debtor] in paper  # «Взыскать с …»
+            # ГПК РФ ст. 131, АПК РФ ст. 125: the creditor in the genitive, «в пользу истца — Администрации …»
+            assert "— Администрации муниципального образования «Муниципальный округ Кезский район" in paper
+            # item 12: the basis named by its kind and the card's details, never by the file
+            assert "Копия договора аренды земельного участка № 12/2025 от 10.01.2025" in paper
+        # item 14: land rent cites ГК РФ ст. 606, 614 and ЗК РФ ст. 39.7, 65; the demand to the day of payment
+        assert "606, 614 Гражданского кодекса Российской Федерации" in lawsuit
+        assert "39.7, 65 Земельного кодекса Российской Федерации" in lawsuit
+        assert "по день фактической уплаты" in lawsuit
+        assert ("Арбитражного процессуального кодекса" in lawsuit) is (debtor != "person")
+    # item 6: a company is at its ЕГРЮЛ address in court and enforcement papers; the contract's follows as extra
+    for code in ("lawsuit", "court-order", "bank", "bailiffs"):
+        assert EGRUL in text["legal", code][0]
+    assert f"место нахождения: {EGRUL}" in text["legal", "lawsuit"][0]
+    assert "адрес по договору: 427550, Удмуртская Республика, п. Кез, ул. Кирова, д. 1" in text["legal", "lawsuit"][0]
+    # item 13: the claim asks for two payments, the principal and the penalty, to two КБК
+    claim = text["legal", "claim"][0]
+    assert "00011105012140000120" in claim and "Платёж 2" in claim
+    # item 10: the bank and the ФССП division get a postal address
+    assert "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290" in text["legal", "bank"][0]
+    assert "427580, п. Кез, ул. Кирова, д. 11" in text["ip", "bailiffs"][0]
+    assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in claim and "ОПИСЬ ВЛОЖЕНИЯ" in text["person", "post-inventory"][0]
 
 
 def test_pdf_without_libreoffice_says_so_in_russian(tmp_path, monkeypatch):

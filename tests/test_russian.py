@@ -8,8 +8,9 @@ from kezdocs.core.russian import DATIVE, GENITIVE, PersonName, decline, split_na
 
 
 def test_dates_in_words_and_in_figures():
-    assert russian.date_text(date(2023, 5, 18)) == "18 мая 2023 г."
-    assert russian.date_text(date(2024, 1, 1)) == "1 января 2024 г."
+    # non-breaking spaces (issue 14, item 15): «18 мая» and «2023 г.» never break across two lines
+    assert russian.date_text(date(2023, 5, 18)) == "18\u00a0мая 2023\u00a0г."
+    assert russian.date_text(date(2024, 1, 1)) == "1\u00a0января 2024\u00a0г."
     assert russian.date_short(date(2024, 3, 9)) == "09.03.2024"
 
 
@@ -46,6 +47,10 @@ def test_hyphenated_last_name_declines_each_part():
     ("Богданов Игорь Олегович", "Богданов", "И.О.\u00a0Богданов"),
     ("И.О. Богданов", "Богданов", "И.О.\u00a0Богданов"),
     ("Богданов И.О.", "Богданов", "И.О.\u00a0Богданов"),
+    # initials with spaces or none before the name: «И.О.», then a non-breaking space (issue 14, item 15)
+    ("И. О. Богданов", "Богданов", "И.О.\u00a0Богданов"),
+    ("А.В.Кузнецова", "Кузнецова", "А.В.\u00a0Кузнецова"),
+    ("И. Богданов", "Богданов", "И.\u00a0Богданов"),
     ("Мамедов Рашид Гусейн оглы", "Мамедов", "Р.Г.\u00a0Мамедов"),
 ])
 def test_names_are_read_in_every_usual_form(text, last, short):

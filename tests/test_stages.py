@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from kezdocs.cli import main
-from kezdocs.core.model import (EVENTS, Basis, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer, Payment,
-                                PenaltyTerms)
+from kezdocs.core.model import (EVENTS, Basis, BasisKind, Case, Charge, Debtor, DebtorType, Event, Instalment, Officer,
+                                Payment, PenaltyTerms)
 from kezdocs.core.route import Price, decide, route_for
 from kezdocs.core.stages import STAGES, Thresholds, agenda, assess, group_by_officer
 from kezdocs.core.workdays import DEFAULT, calendar_from_data
@@ -20,12 +20,13 @@ R = Decimal
 
 def make_case(events=(), payments=(), charges=None, *, claim_required=True, voluntary_days=None,
               debtor_type=DebtorType.PERSON, accounts=(), basis="договор аренды", number="12/2024",
-              officer="Иванова Мария Петровна"):
+              officer="Иванова Мария Петровна", basis_kind=BasisKind.PROPERTY_RENT):
     line = iter(range(40, 200))
     return Case(
         number=number, administrator="Администрация", officer=Officer(officer),
         debtor=Debtor(debtor_type, "Петров Пётр Петрович", bank_accounts=tuple(accounts)),
-        basis=Basis(basis, "7", D(2023, 1, 10), claim_required, voluntary_days),
+        basis=Basis(basis, "7", D(2023, 1, 10), claim_required, voluntary_days,
+                    kind=basis_kind),
         kbk="90311105034140000120", penalty=PenaltyTerms(),
         charges=tuple(charges or (Charge("март 2024", R("45000"), D(2024, 3, 15)),)),
         payments=tuple(payments),
@@ -286,7 +287,9 @@ def test_decision_action_names_the_route():
     (DebtorType.ENTREPRENEUR, "600000", True, False, "исковое заявление в арбитражный суд (АПК РФ ст. 125, 126)"),
 ])
 def test_route_hint(debtor, amount, deal, cancelled, expected):
-    case = make_case(debtor_type=debtor, basis="договор аренды" if deal else "акт о причинении ущерба")
+    # ГПК РФ ст. 122, АПК РФ ст. 229.2: a court order only on a written transaction — the basis kind says so
+    case = make_case(debtor_type=debtor, basis="договор аренды" if deal else "акт о причинении ущерба",
+                     basis_kind=BasisKind.PROPERTY_RENT if deal else BasisKind.DAMAGES)
     hint = route_for(case, Price(R(amount), R("0"), R("0")), Thresholds(), cancelled).label
     assert hint.startswith(expected)
 

@@ -12,8 +12,8 @@ from docx import Document
 
 from kezdocs.core import samples, writeoff
 from kezdocs.core.documents import build
-from kezdocs.core.errors import KezdocsError
 from kezdocs.core.kinds import KINDS
+from kezdocs.core.missing import missing
 from kezdocs.core.model import DebtorType, Event
 from kezdocs.paperwork.sandbox import fill
 
@@ -42,7 +42,10 @@ def test_each_ground_is_named_by_the_decision(ground):
     decision = text("write-off", facts)
     assert f"☒ подпункт {ground.code} — {ground.text}" in decision
     assert "☐" not in decision and decision.count("☒") == 1
-    assert ground.documents  # every ground names what confirms it (ППРФ № 393, п. 4)
+    assert ground.documents  # every ground names what confirms it (ППРФ № 393, п. 4), and the decision lists them
+    assert all(f"— {d};" in decision for d in ground.documents)
+    assert "____" not in decision.split("Документы, подтверждающие основание")[1].split("Задолженность списать")[0]
+    assert missing(KINDS["write-off"], facts) == []
 
 
 # «п. 3 ч. 1 ст. 46 229-ФЗ» is the ground of ending enforcement, not БК subpoint 3 (liquidation): a note never
@@ -56,8 +59,8 @@ def test_a_note_never_selects_a_ground(events):
     facts = with_events(DebtorType.LEGAL, events)
     assert writeoff.recorded_ground(facts.case) is None
     assert "☒" not in text("write-off", facts)
-    with pytest.raises(KezdocsError, match="подпункт пункта 1 статьи 47.2.*«3» — ликвидация организации"):
-        writeoff.ground_of(facts.case)
+    assert "«3» — ликвидация организации" in writeoff.ground_problem(facts.case)
+    assert writeoff.ground_problem(facts.case) in missing(KINDS["write-off"], facts)
 
 
 @pytest.mark.parametrize("events, said", [
@@ -66,9 +69,11 @@ def test_a_note_never_selects_a_ground(events):
     ([Event(date(2026, 11, 1), "written_off", {"основание": "7"})], "указано «7» — такого подпункта нет"),
 ])
 def test_no_valid_ground_is_refused_naming_the_allowed_ones(events, said):
-    with pytest.raises(KezdocsError, match=said) as refused:
-        writeoff.ground_of(with_events(DebtorType.LEGAL, events).case)
-    assert all(f"«{g.code}» — {g.title}" in str(refused.value) for g in writeoff.GROUNDS)
+    facts = with_events(DebtorType.LEGAL, events)
+    problem = writeoff.ground_problem(facts.case)
+    assert said in problem
+    assert all(f"«{g.code}» — {g.title}" in problem for g in writeoff.GROUNDS)
+    assert problem in missing(KINDS["write-off"], facts)  # `generate` refuses with this line
 
 
 CLAIM = Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345678"})

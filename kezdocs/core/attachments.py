@@ -1,44 +1,231 @@
-"""The attachment list of a lawsuit or a court-order application: the calculation, the clerk's own files of the
-case folder, then what procedural law requires and no file of the folder is."""
+"""The attachment list («Приложение») of a lawsuit or a court-order application: what is attached, and its name.
+
+One rule, one place: the lawsuit written by `generate` and the package (`paperwork.package`) both take
+their attachments from `planned` and name them with `title`.
+
+What is attached is the step's checklist (`requirements.checklist`: ГПК РФ ст. 132, 124; АПК РФ ст. 125,
+126, 229.3; п. 5.2 of the regulation) — never a file of another stage (a writ, a judgment, a bank's reply,
+a bailiff's decision, a payment order): the calculation kezdocs writes first, then each item of the
+checklist with its files, one line per file (the package holds one PDF per file, and a court counts the
+sheets of each document). An item with no file yet is listed by what it must be (the user is warned:
+`kezdocs generate` and `kezdocs check`); the package, which holds only files, leaves it out.
+
+Each line names the document by its KIND and the card's details — never by a file name: «Копия договора
+аренды земельного участка № 12/2023 от 10.01.2023», «Копия требования (претензии) от 15.04.2024» (the date of
+the «претензия направлена» event), a postal proof with its ШПИ (the event's or the file's), the power of
+attorney from the settings, the ruling that cancelled a court order with its date. A copy is a copy; the
+registry extract (АПК РФ ст. 126 ч. 1 п. 9: obtained for the filing) and the tracking report (printed from the
+Russian Post site) are originals, as is the calculation.
+
+The line is «… — на 5 л. в 1 экз.» (ГОСТ Р 7.0.97-2016 п. 5.24: the name, the number of sheets and of copies),
+«… — в 1 экз.» when the sheets are not known (a picture, a document not yet printed).
+
+Pure: the shell classifies the files (`classification.Document`) and counts PDF pages; they come in `Facts`.
+"""
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from dataclasses import dataclass
 
-from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE
+from kezdocs.core import classification
 from kezdocs.core.facts import Facts
-from kezdocs.core.kinds import APK, Kind
+from kezdocs.core.kinds import Kind
+from kezdocs.core.model import Basis, Case, DebtorType
+from kezdocs.core.requirements import POSTAL_KINDS, Item, checklist, claim_tracking
+from kezdocs.core.route import ORDER, ORDER_CANCELLED
+from kezdocs.core.russian import date_short
+from kezdocs.core.settings import Settings
+
+NBSP = "\u00a0"
+CALCULATION_TITLE = "Расчёт задолженности и пени"  # kezdocs writes it: an original
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One attachment: its name, the file attached (None: the calculation kezdocs writes, or an item with no
+    file yet), and the checklist item it satisfies."""
+
+    title: str
+    relpath: str | None
+    key: str
 
 
 def attachments(kind: Kind, facts: Facts) -> list[dict]:
+    """The `attachments` group of a lawsuit or a court-order application (the caller's list when it gives one)."""
     chosen = facts.attachments if facts.attachments is not None else default_attachments(kind, facts)
     return [{"number": str(n), "title": title, "pages": "" if pages is None else str(pages),
-             "text": title + (f" — на {pages} л." if pages else "")}
+             "text": line(title, pages)}
             for n, (title, pages) in enumerate(chosen, 1)]
 
 
+def line(title: str, pages: int | None, copies: int = 1) -> str:
+    """ГОСТ Р 7.0.97-2016 п. 5.24: «Копия договора … — на 5 л. в 1 экз.»; «— в 1 экз.» when the sheets are unknown."""
+    sheets = f"на{NBSP}{pages}{NBSP}л. " if pages else ""
+    return f"{title}{NBSP}— {sheets}в{NBSP}{copies}{NBSP}экз."
+
+
 def default_attachments(kind: Kind, facts: Facts) -> list[tuple[str, int | None]]:
-    """The attachment list of a lawsuit or a court-order application from the case folder's own files.
+    """(title, pages) of every attachment of the step, from the classified files of the case folder."""
+    pages = dict(facts.files)
+    documents = facts.documents or _by_name(facts.files)
+    return [(p.title, pages.get(p.relpath) if p.relpath else None)
+            for p in planned(facts.case, facts.settings, kind.code, documents)]
 
-    The calculation comes first (kezdocs writes it), then every document the
-    clerk put in the case folder, then what procedural law requires and no
-    file of the folder is: the power of attorney, the proof that a copy went
-    to the defendant (ГПК РФ ст. 132 п. 6; АПК РФ ст. 126 ч. 1 п. 1), and in
-    arbitration the registry extract and the representative's law diploma.
-    """
 
-    items: list[tuple[str, int | None]] = [("Расчёт задолженности и пени", None)]
-    own = [(rel, pages) for rel, pages in facts.files
-           if not rel.startswith(GENERATED_DIR + "/") and rel not in (CARD_NAME, STATUS_FILE)]
-    for rel, pages in own:
-        items.append((f"Копия: {PurePosixPath(rel).stem}", pages))
-    names = " ".join(rel.lower() for rel, _ in own)
-    arbitration = kind.variant_for(facts.case.debtor.type) == APK
-    if facts.settings.power_of_attorney and "доверенн" not in names:
-        items.append((f"Копия доверенности представителя {facts.settings.power_of_attorney}", None))
-    if arbitration and "диплом" not in names:
-        items.append(("Копия документа о высшем юридическом образовании представителя", None))
-    if arbitration and "выписк" not in names:
-        items.append(("Выписка из ЕГРЮЛ (ЕГРИП) в отношении ответчика", None))
-    party = "должнику" if kind.code == "court-order" else "ответчику"
-    items.append((f"Документ, подтверждающий направление {party} копии заявления и приложенных документов", None))
-    return items
+def _by_name(files) -> tuple[classification.Document, ...]:
+    """Files given without their classification (a sample, a test): classified by their names, pure."""
+    return tuple(classification.document(rel, "", classification.DEFAULT_RULES) for rel, _ in files)
+
+
+def planned(case: Case, settings: Settings, step: str, documents, items: tuple[Item, ...] | None = None) -> list[Planned]:
+    """The attachments of `step` («lawsuit», «court-order»): the calculation, then the checklist's items in
+    order, each file once. `items`: the checklist already drawn from `documents` (the package's)."""
+    docs = list(documents)
+    if items is None:
+        items = checklist(case, step, docs).items
+    by_path = {d.relpath: d for d in docs}
+    result = [Planned(CALCULATION_TITLE, None, "calculation")]
+    seen: set[str] = set()
+    for item in items:
+        if item.key in ("calculation", "state_duty"):  # kezdocs's own calculation is first; the duty is no paper
+            continue
+        files = chosen(item, by_path)
+        if not files:
+            result.append(Planned(title(step, case, settings, item, None), None, item.key))
+        for doc in files:
+            if doc.relpath not in seen:  # a receipt proving two letters is attached once
+                seen.add(doc.relpath)
+                result.append(Planned(title(step, case, settings, item, doc), doc.relpath, item.key))
+    return result
+
+
+def chosen(item: Item, by_path: dict) -> list:
+    """The files an item attaches: the clerk's (signed scans) when there are any, else the ones kezdocs generated."""
+    docs = [by_path[f] for f in item.files if f in by_path]
+    own = [d for d in docs if not d.generated]
+    return own or docs
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+def title(step: str, case: Case, settings: Settings, item: Item, doc) -> str:
+    """The name of one attachment: by the item of the checklist and the file's kind, with the card's details."""
+    key = item.key.split(":")[0]
+    party = _PARTY[step]
+    kind = doc.kind if doc is not None else None
+    if key == "basis":
+        return _basis_title(case.basis, kind)
+    if key == "claim_copy":
+        dates = sorted({e.date for e in case.events_of("claim_sent")})
+        return "Копия требования (претензии)" + (" от " + ", ".join(date_short(d) for d in dates) if dates else "")
+    if key == "claim_sent":
+        return _postal_title(case, item, doc)
+    if key == "lawsuit_sent":
+        paper = "искового заявления" if step != ORDER else "заявления о выдаче судебного приказа"
+        shpi = f", ШПИ {doc.tracking[0]}" if doc is not None and doc.tracking else ""
+        return f"Документ о направлении {party['dative']} копии {paper} с приложениями{shpi}"
+    if key == "order_cancellation":
+        cancelled = case.events_of(ORDER_CANCELLED)
+        # the event's date is the ruling's (route.ORDER_CANCELLED)
+        return "Копия определения об отмене судебного приказа" + (
+            f" от {date_short(cancelled[-1].date)}" if cancelled else "")
+    if key == "power_of_attorney":
+        return "Копия доверенности представителя" + (f" {settings.power_of_attorney}" if settings.power_of_attorney
+                                                     else "")
+    if key == "diploma":  # АПК РФ ст. 126 ч. 1 п. 5, ст. 59 ч. 3
+        return "Копия документа о высшем юридическом образовании представителя"
+    if key == "registry_extract":  # АПК РФ ст. 126 ч. 1 п. 9: an extract obtained for the filing, not a copy
+        register = "ЕГРИП" if case.debtor.type is DebtorType.ENTREPRENEUR else "ЕГРЮЛ"
+        return f"Выписка из {register} в отношении {party['genitive']}"
+    return item.item  # an item this module does not know yet: the checklist's own words
+
+
+_PARTY = {"lawsuit": {"genitive": "ответчика", "dative": "ответчику"},
+          "court-order": {"genitive": "должника", "dative": "должнику"}}
+
+
+def _basis_title(basis: Basis, kind: str | None) -> str:
+    """The basis document or a document proving the debt under it (п. 5.2(1); ГПК РФ ст. 132 п. 4)."""
+    of = basis_phrase(basis, "genitive")
+    under = basis_phrase(basis, "dative")
+    by = f" по {under}" if under else ""
+    if kind == "amendment":
+        return "Копия дополнительного соглашения" + (f" к {under}" if under else "")
+    if kind == "act_invoice":
+        return "Копия акта (счёта)" + by
+    if kind == "reconciliation":
+        return "Копия акта сверки взаимных расчётов" + by
+    if kind == "contract" and of is None:
+        return "Копия договора"
+    # the basis itself (a contract file, or the item still without a file)
+    return f"Копия {of}" if of else f"Копия документа-основания: {_basis_text(basis)}"
+
+
+def _postal_title(case: Case, item: Item, doc) -> str:
+    """Proof that the claim went to one address (п. 4.5), with the ШПИ of the letter: the file's, else the event's."""
+    index = int(item.key.split(":")[1]) - 1
+    recorded = claim_tracking(case).get(index)
+    if doc is not None and doc.tracking:
+        shpi = recorded if recorded in doc.tracking else doc.tracking[0]
+    else:
+        shpi = recorded
+    number = f", ШПИ {shpi}" if shpi else ""
+    names = {
+        "postal_receipt": "Копия почтовой квитанции об отправке требования (претензии)",
+        "post_inventory": "Копия описи вложения в почтовое отправление с требованием (претензией)",
+        "delivery_notice": "Копия уведомления о вручении почтового отправления с требованием (претензией)",
+        "tracking_report": "Отчёт об отслеживании почтового отправления с требованием (претензией)",
+    }
+    kind = doc.kind if doc is not None else None
+    if kind in POSTAL_KINDS:
+        return names[kind] + number
+    if shpi:
+        return "Копия документа, подтверждающего направление требования (претензии)" + number
+    address = case.debtor.addresses[index].text if index < len(case.debtor.addresses) else ""
+    return "Копия документа, подтверждающего направление требования (претензии)" + (
+        f" по адресу: {address}" if address else "")
+
+
+# --- the basis in the case a phrase needs -----------------------------------------------------------
+
+# The head nouns of the documents a debt arises from, and the adjectives that may stand before them:
+# (genitive, dative). Only these words change («Договор аренды земельного участка» → «договора аренды
+# земельного участка»: the words after the head noun depend on it and keep their form); a basis whose head is
+# not here is never declined by guess.
+_NOUNS = {
+    "договор": ("договора", "договору"), "контракт": ("контракта", "контракту"),
+    "соглашение": ("соглашения", "соглашению"), "постановление": ("постановления", "постановлению"),
+    "распоряжение": ("распоряжения", "распоряжению"), "решение": ("решения", "решению"),
+    "приказ": ("приказа", "приказу"), "акт": ("акта", "акту"), "счёт": ("счёта", "счёту"),
+    "счет": ("счета", "счету"), "протокол": ("протокола", "протоколу"),
+}
+_ADJECTIVES = {
+    "муниципальный": ("муниципального", "муниципальному"), "государственный": ("государственного", "государственному"),
+    "дополнительное": ("дополнительного", "дополнительному"), "мировое": ("мирового", "мировому"),
+}
+_CASES = {"genitive": 0, "dative": 1}
+
+
+def basis_phrase(basis: Basis, grammar: str) -> str | None:
+    """«договора аренды земельного участка № 12/2023 от 10.01.2023» (or the dative «договору …»), or None
+    when the head noun of the basis is not a known one."""
+    words = basis.document.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        low = word.lower()
+        if low in _ADJECTIVES:
+            out.append(_ADJECTIVES[low][_CASES[grammar]])
+            continue
+        if low in _NOUNS:
+            head = _NOUNS[low][_CASES[grammar]]
+            out.append(head.upper() if word.isupper() and len(word) > 1 else head)
+            return " ".join(out + words[i + 1:]) + _details(basis)
+        return None
+    return None
+
+
+def _details(basis: Basis) -> str:
+    return (f" №{NBSP}{basis.number}" if basis.number else "") + (f" от {date_short(basis.date)}" if basis.date else "")
+
+
+def _basis_text(basis: Basis) -> str:
+    return basis.document + _details(basis)

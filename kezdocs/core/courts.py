@@ -93,8 +93,11 @@ def bailiffs(kind: Kind, facts: Facts) -> dict:
 
 
 def bank(kind: Kind, facts: Facts) -> dict:
-    accounts = list(facts.case.debtor.bank_accounts)
-    return {"accounts": accounts, "first": accounts[0] if accounts else ""}
+    """The debtor's bank as the addressee (card «должник.банк»: name and postal address) and the known accounts."""
+    accounts, known = list(facts.case.debtor.bank_accounts), facts.case.debtor.bank
+    name, address = (known.kind, known.text) if known else ("", "")
+    return {"accounts": accounts, "first": accounts[0] if accounts else "", "name": name, "address": address,
+            "to": addressee(name)["to"] if name else ""}
 
 
 def writ(kind: Kind, facts: Facts) -> dict:

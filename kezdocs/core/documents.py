@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from kezdocs.core import courts, payqr, writeoff
+from kezdocs.core import basis_kinds, claimlaw, courts, payqr, writeoff
 from kezdocs.core.attachments import attachments
 from kezdocs.core.facts import Facts, format_rub
 from kezdocs.core.keyrates import percent_text
@@ -26,7 +26,7 @@ from kezdocs.core.model import Address, Basis, Case, Debtor, DebtorType, Officer
 from kezdocs.core.money import ZERO, in_words
 from kezdocs.core.russian import (DATIVE, ENTREPRENEUR, GENITIVE, PersonName, capitalize, count_text, date_short,
                                   date_text, decline, organisation_genitive, position_dative, split_name)
-from kezdocs.core.settings import Person, Settings
+from kezdocs.core.settings import Person, Settings, penalty_kbk
 
 COMMON = ("doc", "org", "case", "debtor", "signer", "executor")
 
@@ -161,13 +161,15 @@ def enforcement_signer(settings: Settings) -> tuple[Person | None, str]:
 
     An application filed by a representative comes with the document that confirms the authority (229-ФЗ ст. 8
     ч. 2 for a bank, ст. 30 ч. 2 for the ФССП, ст. 57). The head of the administration acts without one; a
-    deputy (the settings' «подписант») acts by a доверенность. The settings know one доверенность, the
-    representative's (`представитель.доверенность`): it covers the signer when the signer is that person.
-    A signer with no known доверенность does not sign an enforcement application — the head does.
+    deputy (the settings' «подписант») acts by a доверенность: the signer's own («подписант.доверенность»), or
+    the representative's («представитель.доверенность») when the signer is that person. A signer with no known
+    доверенность does not sign an enforcement application — the head does.
     """
     head, signer = settings.head, settings.signer
     if signer is None or (head is not None and _same_person(signer, head)):
         return head or signer, ""
+    if signer.power_of_attorney:
+        return signer, signer.power_of_attorney
     representative, authority = settings.representative, settings.power_of_attorney or ""
     if authority and representative is not None and _same_person(signer, representative):
         return signer, authority
@@ -207,14 +209,41 @@ def _executor(kind: Kind, facts: Facts) -> dict:
 
 
 def _basis(kind: Kind, facts: Facts) -> dict:
-    return basis_dict(facts.case.basis)
+    return basis_dict(facts.case.basis, facts.case.kbk)
 
 
-def basis_dict(b: Basis) -> dict:
-    """The basis as documents cite one another: «Договор аренды № 12/2023 от 10.01.2023»."""
-    parts = [b.document] + ([f"№ {b.number}"] if b.number else []) + ([f"от {date_short(b.date)}"] if b.date else [])
+def basis_dict(b: Basis, kbk: str | None = None) -> dict:
+    """The basis as documents cite one another: «Договор аренды № 12/2023 от 10.01.2023» (a non-breaking space
+    after «№»); its kind (the card's, else the КБК's: `basis_kinds.kind_of`), the object and the clauses of the card."""
+    parts = ([b.document] + ([f"№\u00a0{b.number}"] if b.number else [])
+             + ([f"от {date_short(b.date)}"] if b.date else []))
+    kind = basis_kinds.kind_of(b, kbk)
+    obj = b.object
     return {"document": b.document, "number": b.number or "", "date": date_short(b.date) if b.date else "",
-            "text": " ".join(parts)}
+            "text": " ".join(parts), "kind": basis_kinds.kind_name(kind),
+            "object": {"cadastral_number": (obj and obj.cadastral_number) or "",
+                       "area": basis_kinds.area_text(obj.area) if obj else "", "address": (obj and obj.address) or "",
+                       "text": basis_kinds.object_text(b, kind)},
+            "clauses": {"rent": b.rent_clause or "", "penalty": b.penalty_clause or ""}}
+
+
+def _law(kind: Kind, facts: Facts) -> dict:
+    """What a claim in court cites and demands beyond the sums: the articles of the basis's kind
+    (`basis_kinds.LAWS`), the contract's clauses, the penalty until payment, a cancelled court order (`claimlaw`)."""
+    case, calc = facts.case, facts.calc
+    basis_kind = basis_kinds.kind_of(case.basis, case.kbk)
+    label, _, _, article, _ = _METHOD[case.penalty.method]
+    until_paid = claimlaw.until_paid(case.penalty, label, calc.principal, facts.today)
+    # the penalty clause is cited for a contractual penalty only: the interest of ГК РФ ст. 395 is the law's
+    contractual = case.penalty.method in (PenaltyMethod.PERCENT, PenaltyMethod.KEY_RATE_300)
+    penalty_clause = case.basis.penalty_clause if contractual else None
+    claimed = calc.total > ZERO or bool(until_paid)
+    return {"statement": basis_kinds.law_of(basis_kind).statement,
+            "duty": basis_kinds.duty_text(case.basis, basis_kind),
+            "penalty_clause": f"в соответствии с пунктом {penalty_clause} договора" if penalty_clause else "",
+            "articles": basis_kinds.articles_text(basis_kind, article if claimed else ""),
+            "until_paid": until_paid,
+            "order_cancelled": claimlaw.cancelled_order(case, case.debtor.type is not DebtorType.PERSON)}
 
 
 def _overdue(kind: Kind, facts: Facts) -> dict:
@@ -282,23 +311,50 @@ def _rate_text(rate: Decimal | None, method: PenaltyMethod) -> str:
 
 
 def _payment(kind: Kind, facts: Facts) -> dict:
-    p, case = facts.settings.payment, facts.case
+    """The recipient's details and the payments the debtor makes (`payqr.transfers`): the principal to the income
+    КБК with the charge's УИН, the penalty and fines to their own КБК (`split`); each with its QR string when the
+    document carries QR codes."""
+    p, case, calc = facts.settings.payment, facts.case, facts.calc
+    parts = payqr.transfers(case, facts.settings, calc.principal, calc.total)
+    label, label_genitive = _sanctions_label(case, calc.total)
+    rows = []
+    for t in parts:
+        principal = t.part == payqr.PRINCIPAL
+        text = purpose(case) if principal else purpose(case, label_genitive)
+        rows.append({"label": "основной долг" if principal else label, "amount": format_rub(t.amount),
+                     "amount_words": in_words(t.amount), "kbk": t.kbk, "uin": t.uin or "", "purpose": text,
+                     "qr": payqr.payment_string(p, t.kbk, t.amount, text, t.uin) if "qr" in kind.groups else ""})
     return {"recipient": p.recipient or "", "inn": p.inn or "", "kpp": p.kpp or "",
             "treasury_account": p.treasury_account or "", "ecs": p.ecs or "", "bik": p.bik or "",
             "bank": p.bank or "", "oktmo": p.oktmo or "", "kbk": case.kbk, "uin": case.uin or "",
-            "purpose": purpose(case)}
+            "purpose": purpose(case), "split": any(t.part == payqr.SANCTIONS for t in parts),
+            "penalty_kbk": penalty_kbk(facts.settings, case.kbk) or "", "penalty_label": label, "transfers": rows}
 
 
-def purpose(case: Case) -> str:
-    """Назначение платежа: what the payer writes, so the payment finds its charge."""
-    return f"Погашение задолженности: {basis_dict(case.basis)['text']}; дело № {case.number}"
+def _sanctions_label(case: Case, penalty: Decimal) -> tuple[str, str]:
+    """What the second payment is, in the nominative and the genitive: «пени и штрафные санкции», «проценты по
+    ст. 395 ГК РФ», «штрафные санкции»."""
+    label, _, genitive, _, _ = _METHOD[case.penalty.method]
+    if penalty > ZERO and case.fines > ZERO:
+        return f"{label} и штрафные санкции", f"{genitive} и штрафных санкций"
+    if case.fines > ZERO:
+        return "штрафные санкции", "штрафных санкций"
+    if penalty > ZERO:
+        return label, genitive
+    return "пени и штрафные санкции", "пени и штрафных санкций"
+
+
+def purpose(case: Case, sanctions: str | None = None) -> str:
+    """Назначение платежа: what the payer writes, so the payment finds its charge; with `sanctions` (the genitive
+    of what the second payment is, «пени и штрафных санкций»), the purpose of the payment to the penalty КБК."""
+    what = f"Уплата {sanctions}" if sanctions else "Погашение задолженности"
+    return f"{what}: {basis_dict(case.basis)['text']}; дело № {case.number}"
 
 
 def _qr(kind: Kind, facts: Facts) -> str:
-    """The ГОСТ Р 56042-2014 string; `render` turns it into the QR picture."""
-    calc, case = facts.calc, facts.case
-    return payqr.payment_string(facts.settings.payment, case.kbk, calc.principal + calc.total + case.fines,
-                                purpose(case), case.uin)
+    """The ГОСТ Р 56042-2014 string of the first payment (the principal; everything when there is one payment);
+    `render` turns it into the QR picture. Each payment's own string is `payment.transfers[].qr`."""
+    return _payment(kind, facts)["transfers"][0]["qr"]
 
 
 def _claim(kind: Kind, facts: Facts) -> dict:
@@ -336,12 +392,11 @@ def _paid(kind: Kind, facts: Facts) -> dict:
 
 def _grounds(kind: Kind, facts: Facts) -> list[dict]:
     """The ground of БК РФ ст. 47.2 п. 1 recorded on the «признана безнадежной» event (closed list,
-    `writeoff.GROUNDS`), marked ☒ alone; with none recorded, the whole list unmarked (☐) — never read from a note.
-    `writeoff.ground_of` is the refusal (see the report: wiring it into generation needs the fixtures' events)."""
+    `writeoff.GROUNDS`) with the documents that confirm it (ППРФ № 393, п. 4); none when nothing valid is
+    recorded — `missing` then refuses the decision. Never read from a note."""
     ground = writeoff.recorded_ground(facts.case)
-    chosen = (ground,) if ground else writeoff.GROUNDS
-    return [{"clause": g.code, "text": g.text, "marked": ground is not None, "mark": "☒" if ground else "☐"}
-            for g in chosen]
+    return [{"clause": ground.code, "text": ground.text, "marked": True, "mark": "☒",
+             "documents": list(ground.documents)}] if ground else []
 
 
 def _inventory(kind: Kind, facts: Facts) -> dict:
@@ -361,7 +416,7 @@ _GROUPS = {
     "head": _head, "representative": _representative, "basis": _basis, "overdue": _overdue, "sums": _sums,
     "calc": _calc, "payment": _payment, "qr": _qr, "claim": _claim, "route": _route, "court": courts.court,
     "bailiffs": courts.bailiffs, "bank": courts.bank, "writ": courts.writ, "enforcement": courts.enforcement, "paid": _paid,
-    "attachments": attachments, "grounds": _grounds, "inventory": _inventory,
+    "attachments": attachments, "grounds": _grounds, "inventory": _inventory, "law": _law,
     "address": lambda kind, facts: ({"kind": facts.case.debtor.addresses[0].kind,
                                      "text": facts.case.debtor.addresses[0].text}
                                     if facts.case.debtor.addresses else {"kind": "", "text": ""}),

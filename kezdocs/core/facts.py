@@ -14,12 +14,14 @@ from kezdocs.core.settings import Settings
 from kezdocs.core.workdays import DEFAULT, Calendar
 
 if TYPE_CHECKING:
+    from kezdocs.core.classification import Document
     from kezdocs.core.stages import Assessment
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What a document is built from; `files` are the case folder's files (relpath, pages or None)."""
+    """What a document is built from; `files` are the case folder's files (relpath, pages or None) and
+    `documents` what each of them is (classified by the shell: `folders.intake`), for the attachment list."""
 
     case: Case
     settings: Settings
@@ -29,6 +31,7 @@ class Facts:
     attachments: tuple[tuple[str, int | None], ...] | None = None
     files: tuple[tuple[str, int | None], ...] = ()
     calendar: Calendar = DEFAULT  # the root's production calendar: a due date on a day off moves (ГК РФ ст. 193)
+    documents: tuple[Document, ...] = ()
 
 
 def format_rub(amount: Decimal) -> str:

@@ -2,12 +2,14 @@
 write the missing fact («где указать»), so `generate` refuses with a list instead of an empty field."""
 from __future__ import annotations
 
-from kezdocs.core.courts import bailiffs_text, court_key, court_text
+from kezdocs.core import writeoff
+from kezdocs.core.courts import addressee, bailiffs_text, court_key, court_text
 from kezdocs.core.facts import Facts, format_rub, last_filing
 from kezdocs.core.kinds import Kind
 from kezdocs.core.model import DebtorType
 from kezdocs.core.money import ZERO
 from kezdocs.core.russian import date_short
+from kezdocs.core.settings import penalty_kbk
 
 
 def missing(kind: Kind, facts: Facts) -> list[str]:
@@ -47,6 +49,11 @@ def _missing_money(kind: Kind, facts: Facts) -> list[str]:
     if "payment" in kind.groups and facts.settings.payment.missing():
         found.append("реквизиты для перечисления: " + ", ".join(facts.settings.payment.missing())
                      + " (настройки: «реквизиты»)")
+    case = facts.case
+    # A document that asks the debtor to pay (the claim: sums and QR codes) sends the penalty and fines to their
+    # own КБК, never to the income's (`settings.penalty_kbk`, по указаниям о порядке применения КБК)
+    if "qr" in kind.groups and calc.total + case.fines > ZERO and not penalty_kbk(facts.settings, case.kbk):
+        found.append(f"КБК пеней для кода дохода {case.kbk} (настройки: «кбк_пеней»)")
     return found
 
 
@@ -59,10 +66,20 @@ def _missing_enforcement(kind: Kind, facts: Facts) -> list[str]:
         found.append("исполнительный документ (событие «исполнительный документ получен» с полем «номер»)")
     if kind.code == "bank" and not case.debtor.bank_accounts:
         found.append("счёт должника в банке (карточка: «должник.счета»)")
+    # 229-ФЗ ст. 8 ч. 1, ст. 30 ч. 1: the application goes by post to the bank or to the ФССП division
+    if kind.code == "bank" and case.debtor.bank is None:
+        found.append("банк должника и его почтовый адрес (карточка: «должник.банк: {наименование: …, адрес: …}»)")
     if "bailiffs" in kind.groups and not bailiffs_text(case, facts.settings):
         found.append("подразделение ФССП (настройки: «фссп»)")
-    if kind.code == "enforcement-query" and not case.last_event("enforcement_opened"):
+    elif "bailiffs" in kind.groups and not addressee(bailiffs_text(case, facts.settings))["address"]:
+        found.append("почтовый адрес подразделения ФССП (настройки: «фссп: Наименование, индекс, адрес»)")
+    opened = case.last_event("enforcement_opened")
+    if kind.code == "enforcement-query" and not (opened and (opened.fields.get("номер") or opened.fields.get("номер_ип"))):
+        # 229-ФЗ ст. 50: a party asks about its own proceeding — the query names it by its number
         found.append("исполнительное производство (событие «исполнительное производство возбуждено» с полем «номер»)")
+    if kind.code == "write-off" and writeoff.ground_problem(case):
+        # БК РФ ст. 47.2 п. 1: a decision without one of its grounds is void; the ground is recorded, never guessed
+        found.append(writeoff.ground_problem(case))
     return found
 
 

@@ -60,6 +60,38 @@ class Debtor:
     addresses: tuple[Address, ...] = ()
     bank_accounts: tuple[str, ...] = ()  # known bank accounts (free text), for 229-ФЗ ст. 8
     liquidated: bool = False
+    bank: Address | None = None  # the bank an application of 229-ФЗ ст. 8 goes to: `kind` its name, `text` its address
+
+
+class BasisKind(str, Enum):
+    """What the basis is, as a stable code (card: «основание.вид»; `basis_kinds` gives each its articles)."""
+
+    LAND_RENT = "land-rent"  # аренда земли
+    PROPERTY_RENT = "property-rent"  # аренда имущества
+    SERVICES = "services"  # услуги
+    SALE = "sale"  # продажа
+    DAMAGES = "damages"  # возмещение
+    OTHER = "other"  # иное
+
+
+# The Russian name a clerk writes for each kind («основание.вид»); `card` accepts these, documents print them.
+BASIS_KIND_NAMES: dict[BasisKind, str] = {
+    BasisKind.LAND_RENT: "аренда земли",
+    BasisKind.PROPERTY_RENT: "аренда имущества",
+    BasisKind.SERVICES: "услуги",
+    BasisKind.SALE: "продажа",
+    BasisKind.DAMAGES: "возмещение",
+    BasisKind.OTHER: "иное",
+}
+
+
+@dataclass(frozen=True)
+class BasisObject:
+    """The object of the contract (of a lease): «основание.объект» — each part optional."""
+
+    cadastral_number: str | None = None  # «18:13:041001:25», as the ЕГРН writes it
+    area: Decimal | None = None  # square metres
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,10 @@ class Basis:
     date: date | None
     claim_required: bool = True
     voluntary_days: int | None = None  # the contract's own term for voluntary payment (4.5)
+    kind: BasisKind | None = None  # as the card says; None: `basis_kinds.kind_of` derives it from the КБК
+    object: BasisObject | None = None
+    rent_clause: str | None = None  # the contract's clause on the payment («основание.пункты.плата»): «3.1»
+    penalty_clause: str | None = None  # the contract's clause on the penalty («основание.пункты.неустойка»)
 
 
 @dataclass(frozen=True)
@@ -185,6 +221,7 @@ EVENTS: dict[str, str] = {
     "sent_to_bailiffs": "направлен в ФССП",
     "enforcement_opened": "исполнительное производство возбуждено",
     "info_request_sent": "запрос в ФССП направлен",
+    "gis_gmp_reconciled": "сверка с ГИС ГМП",  # п. 3.2: the charges reconciled with ГИС ГМП (a note, any stage)
     "complaint_filed": "жалоба на бездействие подана",
     "enforcement_ended": "исполнительное производство окончено",
     "claim_withdrawn": "отказ от иска",

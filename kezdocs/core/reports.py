@@ -124,7 +124,7 @@ def repaid_between(ledger: Ledger, after: date, through: date) -> Decimal:
 # --- Приложение 2: the overdue debt --------------------------------------------------------------
 
 OVERDUE_COLUMNS = (
-    Column("Код главного администратора доходов бюджета", width=14),
+    Column("Код главного администратора доходов бюджета", width=15),
     Column("Код в соответствии с бюджетной классификацией", width=24),
     Column("Наименование дебитора (кредитора)", width=36),
     Column("Дата возникновения задолженности", "date", 14),
@@ -132,7 +132,7 @@ OVERDUE_COLUMNS = (
     Column("Сумма задолженности на конец отчетного периода нарастающим итогом с начала года, рублей",
            "money", 18, "sum"),
     Column("Динамика задолженности в абсолютной сумме (гр. 6 − гр. 5)", "money", 16, "sum"),
-    Column("Динамика задолженности в коэффициентах (гр. 6 / гр. 5)", "ratio", 14, ("ratio", 5, 4)),
+    Column("Динамика задолженности в коэффициентах (гр. 6 / гр. 5)", "ratio", 15, ("ratio", 5, 4)),
 )
 OVERDUE_NOTES = (
     "Графы 7 и 8 считаются как гр. 6 − гр. 5 и гр. 6 / гр. 5: в форме Приложения 2 они названы «гр.5-гр.4» "
@@ -190,7 +190,9 @@ NO_MEASURES = "меры не принимались"
 
 
 def measure_text(case: Case, day: date) -> str:
-    """«Дело № 2024-017: претензия направлена 15.03.2026; иск подан 10.05.2026» (events through `day`)."""
+    """«Дело № 2024-017: претензия направлена 15.03.2026; иск подан 10.05.2026» (events through `day`).
+
+    Each measure once: a claim sent the same day to two addresses (п. 4.5) is one measure of the report."""
     done = [e for e in case.events if e.date <= day]
     if not done:
         return f"Дело № {case.number} ({case.debtor.name}): {NO_MEASURES}"
@@ -198,7 +200,7 @@ def measure_text(case: Case, day: date) -> str:
     for e in done:
         result = JUDGMENT_RESULTS.get(e.fields.get("result", ""))
         parts.append(f"{EVENTS[e.kind]}{f' ({result})' if result else ''} {e.date:%d.%m.%Y}")
-    return f"Дело № {case.number} ({case.debtor.name}): {'; '.join(parts)}"
+    return f"Дело № {case.number} ({case.debtor.name}): {'; '.join(dict.fromkeys(parts))}"
 
 
 def _measures_of(case: Case, day: date) -> tuple[Decimal, Decimal] | None:
@@ -237,30 +239,40 @@ def measures_report(folders: Iterable[Loaded], day: date, organisation: str, adm
 
 # --- п. 3.2: the quarterly inventory -----------------------------------------------------------------
 
+# Widths are millimetres of the landscape page of the DOCX (277 in all) and characters of the XLSX: each column
+# holds its longest word or number at 8 pt on one line — a 20-digit КБК, a 12-digit ИНН, «1 240 000,00»,
+# a date, «предприниматель», «сомнительная» (tests/test_report_layout.py measures them).
 INVENTORY_COLUMNS = (
-    Column("Номер дела", width=12),
-    Column("Должник", width=20),
-    Column("ИНН", width=13),
-    Column("Код бюджетной классификации", width=22),
-    Column("Основание", width=18),
-    Column("Начислено, рублей", "money", 15, "sum"),
-    Column("Оплачено, рублей", "money", 15, "sum"),
-    Column("Остаток задолженности, рублей", "money", 15, "sum"),
-    Column("В том числе просроченная, рублей", "money", 15, "sum"),
-    Column("Пени (проценты) на конец квартала, рублей", "money", 15, "sum"),
-    Column("Просрочена с", "date", 12),
-    Column("Оценка", width=12),
-    Column("Основания оценки", width=32),
+    Column("Номер дела", width=13),
+    Column("Должник", width=24),
+    Column("ИНН", width=20),
+    Column("Код бюджетной классификации", width=31),
+    Column("Основание", width=21),
+    Column("Начислено, рублей", "money", 18, "sum"),
+    Column("Оплачено, рублей", "money", 18, "sum"),
+    Column("Остаток долга, рублей", "money", 18, "sum"),
+    Column("Из него просрочено, рублей", "money", 18, "sum"),
+    Column("Пени (проценты) на конец квартала, рублей", "money", 18, "sum"),
+    Column("Дата просрочки", "date", 17),
+    Column("Оценка", width=19),
+    Column("Основания оценки", width=25),
+    Column("Сверка с ГИС ГМП (п. 3.2)", width=17),
 )
 INVENTORY_NOTES = (
     "Начислено — все начисления по карточке дела; оплачено — платежи по конец квартала, зачтённые в начисления "
     "(сначала в самое раннее, если плательщик не указал иное); пени — по условиям карточки на конец квартала.",
     "Сомнительная — нет платежей более года или исполнительное производство окончено без полного взыскания. "
-    "Безнадёжная — основания ст. 47.2 Бюджетного кодекса РФ: должник ликвидирован (исключён из ЕГРЮЛ); "
-    "исполнительное производство окончено без взыскания и с образования задолженности прошло более пяти лет "
-    "(проверьте, что оно окончено по п. 3 или 4 ч. 1 ст. 46 Закона № 229-ФЗ); задолженность уже признана "
-    "безнадёжной. Решение о признании задолженности безнадёжной и её списании принимается по п. 3.4 регламента.",
+    "Безнадёжная — основания п. 1 ст. 47.2 Бюджетного кодекса РФ: должник ликвидирован (исключён из ЕГРЮЛ); "
+    "исполнительное производство окончено без взыскания и с образования задолженности прошло более пяти лет; "
+    "задолженность уже признана безнадёжной. Решение о признании задолженности безнадёжной и её списании "
+    "принимается по п. 3.4 регламента.",
+    "Сверка с ГИС ГМП — дата сверки с информацией о непогашенных начислениях в ГИС ГМП (п. 3.2 регламента), "
+    "если она отмечена в деле.",
 )
+# п. 3.2 of the regulation: the inventory includes a reconciliation with the unpaid charges in ГИС ГМП. The column
+# shows the date of the last reconciliation recorded on the card as an event of this kind; the card's event
+# vocabulary (`model.EVENTS`) has no such event yet, so the column stays empty — a date is never guessed.
+RECONCILED = "gis_gmp_reconciled"
 _QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[QqКк]\s*([1-4])\s*")
 
 
@@ -293,9 +305,10 @@ def assess_collectability(case: Case, ledger: Ledger, end: date) -> tuple[str, s
     enforcement = [e for e in case.events if e.kind in ENFORCEMENT_KINDS and e.date <= end]
     if enforcement and enforcement[-1].kind == "enforcement_ended":
         ended = f"исполнительное производство окончено {enforcement[-1].date:%d.%m.%Y} без полного взыскания"
-        if _years_between(since, end) >= 5:
+        if _years_between(since, end) >= 5:  # БК РФ ст. 47.2 п. 1 подп. 5; the ground itself is recorded on the
+            # write-off event (`writeoff`), never read from a text here
             return HOPELESS, f"{ended}, с образования задолженности ({since:%d.%m.%Y}) прошло более пяти лет " \
-                             "(ст. 47.2 БК РФ, если производство окончено по п. 3 или 4 ч. 1 ст. 46 Закона № 229-ФЗ)"
+                             "(подп. 5 п. 1 ст. 47.2 БК РФ)"
         return DOUBTFUL, ended
     paid = [p.date for p in case.payments if p.date <= end]
     last = max(paid, default=None)
@@ -326,7 +339,7 @@ def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, o
         grade, grounds = assess_collectability(case, ledger, end)
         return (case.number, case.debtor.name, case.debtor.inn or "", case.kbk, basis_text(case), charged,
                 charged - balance, balance, ledger.overdue(end), penalty_mod.for_case(case, end, rates).total,
-                ledger.overdue_from(overdue[0]) if overdue else None, grade, grounds)
+                ledger.overdue_from(overdue[0]) if overdue else None, grade, grounds, reconciliation(case, end))
 
     done, failed = guarded(sorted(cases, key=lambda c: (c.kbk, c.debtor.name.casefold(), c.number)), row,
                            lambda case: f"дело № {case.number}")
@@ -340,6 +353,12 @@ def inventory_report(folders: Iterable[Loaded], quarter: str, rates: KeyRates, o
         notes=INVENTORY_NOTES, skipped=skipped, sheet="Инвентаризация",
         refs=tuple(f"дело № {case.number}" for case, _ in done), failed=tuple(failed),
     )
+
+
+def reconciliation(case: Case, end: date) -> str:
+    """«сверено 30.09.2026»: the last reconciliation with ГИС ГМП recorded on the card by `end`, else ""."""
+    done = [e.date for e in case.events if e.kind == RECONCILED and e.date <= end]
+    return f"сверено {max(done):%d.%m.%Y}" if done else ""
 
 
 def basis_text(case: Case) -> str:

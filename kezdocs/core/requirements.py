@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from kezdocs.core import stages
+from kezdocs.core.basis_kinds import written_deal
 from kezdocs.core.model import Address, Case, DebtorType
 from kezdocs.core.route import LAWSUIT, ORDER_CANCELLED, Route
 
@@ -40,7 +41,6 @@ GENERAL, ARBITRATION = "general", "arbitration"
 
 BASIS_KINDS = ("contract", "amendment", "act_invoice", "reconciliation")
 ENFORCEMENT_KINDS = ("writ", "court_order")  # a court order is itself an enforcement document
-_WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _basis(case: Case, docs, clause: str) -> Item:
     b = case.basis
     title = b.document + (f" № {b.number}" if b.number else "") + (f" от {b.date:%d.%m.%Y}" if b.date else "")
     files = _files(docs, BASIS_KINDS)
-    needs_contract = bool(_WRITTEN_DEAL.search(b.document))
+    needs_contract = written_deal(b, case.kbk)  # a written transaction is proved by the contract itself
     present = any(d.kind == "contract" for d in docs) if needs_contract else bool(files)
     return Item("basis", f"Документ-основание «{title}» и документы, подтверждающие долг (акты, сверка)",
                 clause, present, files)

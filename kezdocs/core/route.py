@@ -14,11 +14,11 @@ Pure: the case, the sums and the thresholds come in; a frozen `Route` comes out.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
+from kezdocs.core.basis_kinds import written_deal
 from kezdocs.core.model import Case, DebtorType, Event, PenaltyMethod
 from kezdocs.core.money import ZERO, as_text, format_rub
 from kezdocs.core.settings import Thresholds
@@ -33,7 +33,6 @@ MAGISTRATE, DISTRICT, ARBITRATION = "мировой", "районный", "ар�
 
 ORDER_CANCELLED = "court_order_cancelled"  # the event «судебный приказ отменен»; its date is the ruling's
 
-_WRITTEN_DEAL = re.compile(r"договор|контракт|соглашени", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def route_for(case: Case, price: Price, thresholds: Thresholds = Thresholds(), o
     amount = price.total  # ГПК РФ ст. 91 ч. 1 п. 1; АПК РФ ст. 103 ч. 1 п. 1: debt + penalty/interest + fines
     # A court order needs a claim on a written transaction (ГПК РФ ст. 122; АПК РФ ст. 229.2 п. 1);
     # once cancelled, the claim goes by lawsuit (ГПК РФ ст. 129; АПК РФ ст. 229.5 ч. 4).
-    order_ok = bool(_WRITTEN_DEAL.search(case.basis.document or "")) and not order_cancelled
+    order_ok = written_deal(case.basis, case.kbk) and not order_cancelled
     if case.debtor.type in (DebtorType.LEGAL, DebtorType.ENTREPRENEUR):
         return _arbitration(price, amount, thresholds, order_ok)  # АПК РФ ст. 27, 28: organisations and ИП
     return _general(price, amount, thresholds, order_ok)

@@ -45,11 +45,14 @@ _ORGANISATION_GENITIVE = {
 ENTREPRENEUR = {GENITIVE: "индивидуального предпринимателя", DATIVE: "индивидуальному предпринимателю"}
 
 _INITIALS = re.compile(r"^([А-ЯЁ])\.\s*([А-ЯЁ])?\.?$")
+# «И. О. Фамилия», «И.О.Фамилия»: initials before the last name, with or without spaces
+_LEADING_INITIALS = re.compile(r"^([А-ЯЁ])\.\s*(?:([А-ЯЁ])\.\s*)?(?=[А-ЯЁ][а-яё])")
 
 
 def date_text(day: date) -> str:
-    """«18 мая 2023 г.» — the date form of documents (ГОСТ Р 7.0.97 allows it in texts)."""
-    return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+    """«18 мая 2023 г.» — the date form of documents (ГОСТ Р 7.0.97 allows it in texts); non-breaking spaces keep
+    the day with the month and the year with «г.» on one line."""
+    return f"{day.day}\u00a0{MONTHS_GENITIVE[day.month - 1]} {day.year}\u00a0г."
 
 
 def date_short(day: date) -> str:
@@ -103,9 +106,13 @@ class PersonName:
 
 def split_name(text: str) -> PersonName:
     """Read «Фамилия Имя Отчество», «И.О. Фамилия» or «Фамилия И.О.»."""
-    words = text.replace("\u00a0", " ").split()
+    text = " ".join(text.replace("\u00a0", " ").split())
+    words = text.split()
     if not words:
         return PersonName("")
+    leading = _LEADING_INITIALS.match(text)
+    if leading:  # written «И.О.» with no space, as ГОСТ Р 7.0.97-2016 п. 5.21 writes them
+        return PersonName(text[leading.end():], initials="".join(f"{c}." for c in leading.groups() if c))
     if len(words) >= 2 and _INITIALS.match(words[0].replace(" ", "")):
         return PersonName(" ".join(words[1:]), initials=words[0])
     if len(words) >= 2 and _INITIALS.match("".join(words[1:])):

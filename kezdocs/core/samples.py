@@ -10,7 +10,7 @@ from functools import lru_cache
 from kezdocs.core import stages
 from kezdocs.core.facts import Facts
 from kezdocs.core.keyrates import KeyRates
-from kezdocs.core.model import (Address, Basis, Case, Charge, Debtor, DebtorType, Event, Officer, Payment,
+from kezdocs.core.model import (Address, Basis, BasisObject, Case, Charge, Debtor, DebtorType, Event, Officer, Payment,
                                 PenaltyMethod, PenaltyTerms)
 from kezdocs.core.penalty import calculate
 from kezdocs.core.settings import PaymentDetails, Person, Settings
@@ -27,6 +27,7 @@ def sample_settings() -> Settings:
                                "183101001", "03100643000000011300", "40102810545370000081", "019401100",
                                "ОТДЕЛЕНИЕ-НБ УДМУРТСКАЯ РЕСПУБЛИКА БАНКА РОССИИ//УФК по Удмуртской Республике г. Ижевск",
                                "94626000"),
+        penalty_kbks=(("00011105012140000120", "00011607090140000140"),),  # пени по договору аренды — свой КБК
         head=Person("Глава муниципального образования «Муниципальный округ Кезский район Удмуртской Республики»",
                     "Богданов Игорь Олегович"),
         signer=Person("Заместитель главы Администрации по экономике и финансам", "Кузнецова Анна Викторовна"),
@@ -45,13 +46,15 @@ _SAMPLE_DEBTORS = {
                              kpp="183101001",
                              addresses=(Address("по договору", "427550, Удмуртская Республика, п. Кез, ул. Кирова, д. 1"),
                                         Address("по ЕГРЮЛ", "426000, Удмуртская Республика, г. Ижевск, ул. Пушкина, д. 10")),
-                             bank_accounts=("40702810468000001234 в Удмуртском отделении № 8618 ПАО Сбербанк",)),
+                             bank_accounts=("40702810468000001234 в Удмуртском отделении № 8618 ПАО Сбербанк",),
+                             bank=Address("Удмуртское отделение № 8618 ПАО Сбербанк", "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290")),
     DebtorType.ENTREPRENEUR: Debtor(DebtorType.ENTREPRENEUR, "Индивидуальный предприниматель Петров Сергей Иванович",
                                     inn="183100000010", ogrn="318183100000015", last_name="Петров",
                                     first_name="Сергей", middle_name="Иванович",
                                     addresses=(Address("по договору", "427580, Удмуртская Республика, п. Кез, "
                                                                       "ул. Ленина, д. 3, кв. 4"),),
-                                    bank_accounts=("40802810468000005678 в ПАО Сбербанк",)),
+                                    bank_accounts=("40802810468000005678 в ПАО Сбербанк",),
+                                    bank=Address("Удмуртское отделение № 8618 ПАО Сбербанк", "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290")),
     DebtorType.PERSON: Debtor(DebtorType.PERSON, "Черных Ольга Викторовна", inn="183100000010",
                               last_name="Черных", first_name="Ольга", middle_name="Викторовна", gender="female",
                               birth_date=date(1979, 5, 12), birth_place="п. Кез Удмуртской АССР",
@@ -78,7 +81,10 @@ def sample_case(debtor_type: DebtorType = DebtorType.LEGAL) -> Case:
     return Case(
         number="2026-001", administrator="Управление территориального развития",
         officer=Officer("Иванова Мария Петровна", "+7 (34158) 3-12-34", "ivanova@example.ru"), debtor=_SAMPLE_DEBTORS[debtor_type],
-        basis=Basis("Договор аренды земельного участка", "12/2025", date(2025, 1, 10)),
+        basis=Basis("Договор аренды земельного участка", "12/2025", date(2025, 1, 10),
+                    object=BasisObject("18:13:041001:125", Decimal("1200"), "Удмуртская Республика, п. Кез, "
+                                                                            "ул. Кирова, з/у 1"),
+                    rent_clause="3.1", penalty_clause="5.2"),
         kbk="00011105012140000120", penalty=PenaltyTerms(PenaltyMethod.PERCENT, Decimal("0.1")),
         charges=(Charge("I квартал 2026", Decimal("15000.00"), date(2026, 1, 10)),
                  Charge("II квартал 2026", Decimal("30000.00"), date(2026, 4, 10))),

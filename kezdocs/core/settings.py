@@ -7,6 +7,7 @@ as plain data in `Settings.extra` for those modules to read.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -39,6 +40,7 @@ class PaymentDetails:
     bik: str | None = None
     bank: str | None = None
     oktmo: str | None = None
+    bank_short: str | None = None  # the bank's name as the QR code carries it (BankName, at most 45 characters)
 
     def missing(self) -> list[str]:
         names = {"recipient": "получатель", "inn": "ИНН", "kpp": "КПП", "treasury_account": "казначейский счёт",
@@ -50,6 +52,7 @@ class PaymentDetails:
 class Person:
     position: str
     name: str
+    power_of_attorney: str | None = None  # «доверенность»: the document of authority of a deputy or a lawyer
 
 
 @dataclass(frozen=True)
@@ -80,14 +83,19 @@ class Settings:
     courts: dict = field(default_factory=dict, compare=False, hash=False)  # kind -> name and address
     bailiffs: str | None = None  # ОСП
     thresholds: Thresholds = Thresholds()
+    # КБК of the penalty and fines per income КБК: ((income, penalty), ...); read it through `penalty_kbk`
+    penalty_kbks: tuple[tuple[str, str], ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)  # sections owned by other modules
 
 
 TOP_KEYS = ("администрация", "краткое_наименование", "адрес", "телефон", "email", "инн", "огрн",
             "код_главного_администратора", "реквизиты", "администраторы", "глава", "подписант", "представитель",
-            "суды", "фссп", "пороги", "классификация", "наблюдение", "документы")
+            "суды", "фссп", "пороги", "кбк_пеней", "классификация", "наблюдение", "документы")
 PAYMENT_KEYS = {"получатель": "recipient", "инн": "inn", "кпп": "kpp", "казначейский_счет": "treasury_account",
-                "казначейский_счёт": "treasury_account", "екс": "ecs", "бик": "bik", "банк": "bank", "октмо": "oktmo"}
+                "казначейский_счёт": "treasury_account", "екс": "ecs", "бик": "bik", "банк": "bank", "октмо": "oktmo",
+                "банк_кратко": "bank_short"}
+# ГОСТ Р 56042-2014, табл. 1: the bank's name in a payment QR code is at most 45 characters.
+BANK_NAME_LIMIT = 45
 THRESHOLD_KEYS = {"судебный_приказ": "court_order", "мировой_судья": "magistrate",
                   "арбитражный_приказ": "arbitration_order"}
 OWNED_ELSEWHERE = ("классификация", "наблюдение", "документы")
@@ -141,6 +149,7 @@ def parse_settings(text: str, source: str = SETTINGS_NAME) -> tuple[Settings, li
         values[attr] = _person(root.get(key), key, bad)
     values["courts"] = {k: plaintext.strip(v) for k, v in root.get("суды", {}).items()} if isinstance(root.get("суды"), Map) else {}
     values["thresholds"] = _thresholds(root.get("пороги"), bad)
+    values["penalty_kbks"] = _penalty_kbks(root.get("кбк_пеней"), bad)
     values["extra"] = {key: _checked_section(key, root[key], source, problems) for key in OWNED_ELSEWHERE if key in root}
     return Settings(**values), problems
 
@@ -210,7 +219,69 @@ def _payment(value, bad) -> PaymentDetails:
             bad("реквизиты", f"неизвестное поле «реквизиты.{key}»", value.line_of(key))
         else:
             fields[attr] = plaintext.strip(item)
+    short = fields.get("bank_short")
+    if short and len(short) > BANK_NAME_LIMIT:
+        bad("реквизиты", f"«реквизиты.банк_кратко»: «{short}» — {len(short)} знаков, а в QR-коде платежа "
+            f"(ГОСТ Р 56042-2014) наименование банка — не более {BANK_NAME_LIMIT}; сократите его, пока используется "
+            "полное наименование, сокращённое по целым словам", value.line_of("банк_кратко"))
+        fields["bank_short"] = None
     return PaymentDetails(**fields)
+
+
+# Digits 4–6 of a КБК: the group and subgroup of the income; 1 16 — «Штрафы, санкции, возмещение ущерба».
+SANCTIONS_GROUP = "116"
+
+
+def penalty_kbk(settings: Settings, income_kbk: str | None) -> str | None:
+    """The КБК the penalty (and the fines) on a debt of the income `income_kbk` are paid to; None when the settings
+    do not give one («кбк_пеней»).
+
+    A penalty, interest for a delay or a fine under a contract is a budget income of its own, not the income the
+    debt is of: по указаниям о порядке применения КБК (Приказ Минфина России № 85н; коды — Приказ № 75н) неустойки
+    (пени, штрафы) по договорам зачисляются по коду дохода 1 16 07090 (e.g. 000 1 16 07090 14 0000 140), while the
+    rent itself is 1 11 05012 … 120. ГИС ГМП matches a payment to its charge by the КБК and the УИН, so a sum paid
+    to the rent's КБК with the rent's УИН and larger than the charge is not matched. The exact code is the
+    administrator's, hence a setting per income code; nothing here guesses one.
+    """
+    if not income_kbk:
+        return None
+    return dict(settings.penalty_kbks).get(income_kbk)
+
+
+def _kbk_digits(text: str | None) -> str | None:
+    """A КБК as 20 digits («000 1 16 07090 14 0000 140» and «000-1-16-…» as the budget documents write it)."""
+    digits = re.sub(r"[\s-]", "", text or "")
+    return digits if re.fullmatch(r"\d{20}", digits) else None
+
+
+def _penalty_kbks(value, bad) -> tuple[tuple[str, str], ...]:
+    """«кбк_пеней»: «<КБК дохода>: <КБК пеней>» pairs, 20 digits each; a wrong pair is a problem naming its line."""
+    if value is None:
+        return ()
+    if not isinstance(value, Map):
+        bad("кбк_пеней", "в поле «кбк_пеней» нужны строки «\"КБК дохода\": \"КБК пеней\"» — по 20 цифр")
+        return ()
+    pairs = {}
+    for key, item in value.items():
+        line, income, target = value.line_of(key), _kbk_digits(key), _kbk_digits(plaintext.strip(item))
+        shown = plaintext.strip(item) or ""
+        if income is None:
+            bad("кбк_пеней", f"«кбк_пеней»: код дохода «{key}» должен состоять из 20 цифр "
+                f"(в нём {sum(ch.isdigit() for ch in key)})", line)
+        elif target is None:
+            bad("кбк_пеней", f"«кбк_пеней»: КБК пеней «{shown}» для кода дохода {income} должен состоять из 20 цифр "
+                f"(в нём {sum(ch.isdigit() for ch in shown)})", line)
+        elif target == income:
+            bad("кбк_пеней", f"«кбк_пеней»: КБК пеней для кода дохода {income} совпадает с самим кодом дохода — пени и "
+                "штрафы зачисляются на свой КБК (группа 1 16)", line)
+        elif target[3:6] != SANCTIONS_GROUP:
+            bad("кбк_пеней", f"«кбк_пеней»: КБК пеней {target} для кода дохода {income} — не код группы 1 16 «Штрафы, "
+                f"санкции, возмещение ущерба» (цифры 4–6 — «{target[3:6]}», а нужно «116»)", line)
+        elif income in pairs:
+            bad("кбк_пеней", f"«кбк_пеней»: код дохода {income} указан дважды; используется первая строка", line)
+        else:
+            pairs[income] = target
+    return tuple(pairs.items())
 
 
 def _person(value, key: str, bad) -> Person | None:
@@ -219,7 +290,8 @@ def _person(value, key: str, bad) -> Person | None:
     if not isinstance(value, Map) or not plaintext.strip(value.get("фио")):
         bad(key, f"в поле «{key}» нужны «должность» и «фио»")
         return None
-    return Person(position=plaintext.strip(value.get("должность")) or "", name=plaintext.strip(value.get("фио")))
+    return Person(position=plaintext.strip(value.get("должность")) or "", name=plaintext.strip(value.get("фио")),
+                  power_of_attorney=plaintext.strip(value.get("доверенность")))
 
 
 def _thresholds(value, bad) -> Thresholds:

@@ -235,6 +235,7 @@ STAGES: dict[str, Stage] = {
 }
 
 ALWAYS = {"written_off": "written_off"}  # from every open stage (3.4)
+ANYTIME = frozenset({"gis_gmp_reconciled"})  # п. 3.2: the reconciliation with ГИС ГМП is recorded at any stage
 REQUIRES = {"court_order_cancelled": ("court_order_issued", "судебный приказ по делу не выносился")}
 JUDGMENT_TARGET = {"granted": "judgment", "partly": "judgment", "rejected": "rejected"}
 COURT_PENDING = frozenset({"in_court", "court_order_requested", "appeal", "paid_in_court",
@@ -388,7 +389,7 @@ def _apply(walk: _Walk, event: Event) -> None:
         walk.problems.append(_illegal(walk, event, reason))
         return
     if target is None:
-        if event.kind not in stage.notes:
+        if event.kind not in stage.notes and event.kind not in ANYTIME:
             walk.problems.append(_illegal(walk, event))
         else:
             walk.last[event.kind] = event

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import Case
 
 GROUND_FIELD = "основание"
@@ -85,15 +84,12 @@ def recorded_ground(case: Case) -> Ground | None:
     return BY_CODE.get(_recorded(case)[1])
 
 
-def ground_of(case: Case) -> Ground:
-    """The ground recorded on the latest «признана безнадежной» event; `KezdocsError` when there is none."""
+def ground_problem(case: Case) -> str:
+    """Why the decision cannot name a ground («» when it can): what to record, with the allowed subpoints."""
     events, recorded = _recorded(case)
-    ground = BY_CODE.get(recorded)
-    if ground is None:
-        where = (f"указано «{recorded}» — такого подпункта нет" if recorded
-                 else "основание не указано" if events else "нет события «признана безнадежной»")
-        raise KezdocsError(
-            f"решение о признании задолженности безнадёжной не сформировано: {where}. Запишите в карточке событие "
-            f"«признана безнадежной» с полем «{GROUND_FIELD}» — подпункт пункта 1 статьи 47.2 Бюджетного кодекса "
-            f"РФ: {allowed_text()}")
-    return ground
+    if BY_CODE.get(recorded) is not None:
+        return ""
+    where = (f"указано «{recorded}» — такого подпункта нет" if recorded
+             else "основание не указано" if events else "нет события «признана безнадежной»")
+    return (f"основание списания ({where}): событие «признана безнадежной» с полем «{GROUND_FIELD}» — подпункт "
+            f"пункта 1 статьи 47.2 Бюджетного кодекса РФ: {allowed_text()}")

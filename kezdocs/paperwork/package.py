@@ -4,7 +4,8 @@ Shell. `check` classifies a case folder and says what its next step still
 needs. `build` writes `Сформировано/Пакет <date>/`: the lawsuit (or the
 court-order application) and its attachments as separately numbered PDF files
 in the order of the attachment list («01 Исковое заявление.pdf», «02 Расчёт
-задолженности и пени.pdf», then the folder's files in the checklist's order), and one merged PDF that opens with an inventory
+задолженности и пени.pdf», then the folder's files in the checklist's order, each named by what it is — the core's
+one naming rule, `core.attachments`, never the file's own name), and one merged PDF that opens with an inventory
 page (опись: number, name, pages) and has a bookmark per attachment.
 
 The calculation is generated afresh (as of `today`), so the sum in the
@@ -38,6 +39,7 @@ from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
+from kezdocs.core import attachments as naming
 from kezdocs.core import classification, requirements, stages
 from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.errors import KezdocsError
@@ -53,7 +55,7 @@ from kezdocs.paperwork.package_files import Attachment, Converter, merged_pdf
 
 PACKAGE_DIR = intake.PACKAGE_PREFIX + "{day}"  # Сформировано/Пакет 2024-05-20
 MERGED_NAME = "Пакет одним файлом.pdf"
-CALCULATION_TITLE = "Расчёт задолженности и пени"
+CALCULATION_TITLE = naming.CALCULATION_TITLE
 DOCUMENT_TITLES = {"lawsuit": "Исковое заявление", "court-order": "Заявление о выдаче судебного приказа"}
 MAX_TITLE = 100  # characters of a file name's title part: court portals and Windows paths are short
 _OWN_FILE = re.compile(r"^\d{2} .+\.\w+$")
@@ -171,7 +173,7 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
     converter = Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
     calculation = Attachment(CALCULATION_TITLE,
                              render.generate(root, case_folder, "calculation", today, out=work / "work" / "calc")[0])
-    attachments, checklist, left_out = _choose(case_folder, step, result.documents, _planned(today), converter,
+    attachments, checklist, left_out = _choose(root, case_folder, step, result.documents, _planned(today), converter,
                                                calculation)
     if left_out and not force:
         raise NotIncluded("пакет не сформирован — эти файлы не могут войти в пакет:\n"
@@ -186,22 +188,29 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
     everything = [lawsuit, *attachments]
     out = work / "package"
     files = _place_numbered(everything, out)
-    write_bytes_atomic(out / MERGED_NAME, merged_pdf(everything, _heading(case, step, today), checklist.missing))
+    # The inventory is a court document: what is missing and what is not in the merged file are the user's to know
+    # (printed by the CLI), never written into it.
+    warnings += [f"«{path.name}» не PDF — в общий файл «{MERGED_NAME}» не вошёл (приложите его отдельно)"
+                 for a, path in zip(everything, files) if a.pdf is None]
+    write_bytes_atomic(out / MERGED_NAME, merged_pdf(everything, _heading(case, step, today)))
     return PackageResult(out, files, out / MERGED_NAME, step, checklist.missing, warnings, left_out)
 
 
-def _choose(case_folder: CaseFolder, step: str, documents: list[classification.Document], planned: classification.Document,
-            converter: Converter, calculation: Attachment):
-    """The attachments of the checklist, each copied and checked; a file that cannot be included is left out
-    and the checklist is drawn again without it (a generated claim may stand in for a damaged scan, or the item
-    becomes missing). Returns (attachments, checklist, «file: why» of the files left out)."""
+def _choose(root: Root, case_folder: CaseFolder, step: str, documents: list[classification.Document],
+            planned: classification.Document, converter: Converter, calculation: Attachment):
+    """The attachments of the checklist, named and ordered by the core's one rule (`core.attachments.planned`),
+    each copied and checked; a file that cannot be included is left out and the checklist is drawn again without
+    it (a generated claim may stand in for a damaged scan, or the item becomes missing). Returns (attachments,
+    checklist, «file: why» of the files left out)."""
     usable = list(documents)
     prepared: dict[Path, Attachment] = {}
     first = [calculation]
     while True:
         checklist = requirements.checklist(case_folder.case, step, [*usable, planned])
-        chosen = _unique([Attachment(_title(d), intake.real_path(case_folder.path, d.relpath), d)
-                          for item in checklist.items if item.key != "calculation" for d in _chosen(item, usable)])
+        by_path = {d.relpath: d for d in usable}
+        plan = naming.planned(case_folder.case, root.settings, step, [*usable, planned], checklist.items)
+        chosen = [Attachment(p.title, intake.real_path(case_folder.path, p.relpath), by_path[p.relpath])
+                  for p in plan if p.relpath in by_path]  # a missing item has no file: not in the package
         new = [a for a in chosen if a.source not in prepared]
         if not new and not first:
             break
@@ -211,7 +220,13 @@ def _choose(case_folder: CaseFolder, step: str, documents: list[classification.D
         failed = {a.doc.relpath for a in new if a.problem}
         usable = [d for d in usable if d.relpath not in failed]
     left_out = [f"{a.shown}: {a.problem}" for a in prepared.values() if a.problem]
-    return [prepared[a.source] for a in chosen], checklist, left_out
+    return [_retitled(prepared[a.source], a.title) for a in chosen], checklist, left_out
+
+
+def _retitled(attachment: Attachment, title: str) -> Attachment:
+    """A file prepared in an earlier round keeps its copy and PDF; its name is the one of the final list."""
+    attachment.title = title
+    return attachment
 
 
 def _court_step(result: CheckResult) -> str:
@@ -219,32 +234,6 @@ def _court_step(result: CheckResult) -> str:
     if result.checklist is not None and result.checklist.step in DOCUMENT_TITLES:
         return result.checklist.step
     return requirements.court_step(result.assessment.route)
-
-
-def _chosen(item: requirements.Item, documents: list[classification.Document]) -> list[classification.Document]:
-    """The files an item attaches: the clerk's (signed scans) when there are any, else generated ones."""
-    by_path = {d.relpath: d for d in documents}
-    docs = [by_path[f] for f in item.files if f in by_path]
-    own = [d for d in docs if not d.generated]
-    return own or docs
-
-
-def _unique(attachments: list[Attachment]) -> list[Attachment]:
-    """A file proving two things (a receipt listing both letters) is attached once."""
-    seen: set[Path] = set()
-    result = []
-    for a in attachments:
-        if a.source not in seen:
-            seen.add(a.source)
-            result.append(a)
-    return result
-
-
-def _title(doc: classification.Document) -> str:
-    """A clerk who named the file said what it is; otherwise the kind says it, with the file name."""
-    stem = nfc(doc.stem)
-    title = stem if doc.source_of_kind == "name" else f"{doc.label} ({stem})"
-    return title[:1].upper() + title[1:]
 
 
 def _heading(case, step: str, today: date) -> str:
@@ -323,10 +312,12 @@ def _write_failed(exc: OSError) -> str:
 # --- output --------------------------------------------------------------------------------
 
 def file_name(number: int, title: str, suffix: str) -> str:
-    """«02 Расчёт задолженности и пени.pdf»: safe on Windows, short enough for court portals."""
-    clean = sanitize_filename(title.replace("/", "-").replace("\\", "-"), platform="windows").strip(" .")
+    """«02 Расчёт задолженности и пени.pdf»: safe on Windows, short enough for court portals (cut at a word)."""
+    text = title.replace("\u00a0", " ").replace("/", "-").replace("\\", "-")
+    clean = sanitize_filename(text, platform="windows").strip(" .")
     if len(clean) > MAX_TITLE:
-        clean = clean[:MAX_TITLE].rstrip(" .")
+        cut = clean[:MAX_TITLE + 1]
+        clean = (cut.rsplit(" ", 1)[0] if " " in cut else clean[:MAX_TITLE]).rstrip(" .,")
     return f"{number:02d} {clean or 'Документ'}{suffix}"
 
 

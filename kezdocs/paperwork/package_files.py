@@ -204,26 +204,28 @@ def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
 
 
 
-def merged_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
-    """The inventory page, then every PDF with a bookmark of its number and title."""
+def merged_pdf(everything: list[Attachment], heading: str) -> bytes:
+    """The inventory page, then every PDF with a bookmark: the numbered file's name («03 Копия договора …»),
+    so a bookmark and the file it came from read alike."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
-    inventory = inventory_pdf(everything, heading, missing)
+    inventory = inventory_pdf(everything, heading)
     writer.append(PdfReader(io.BytesIO(inventory)), outline_item="Опись документов")
     with intake.quiet("pypdf"):
-        for n, a in enumerate(everything, 1):
+        for a in everything:
             if a.pdf is not None:
-                writer.append(_open_pdf(a.pdf), outline_item=f"{n:02d} {a.title}")
+                writer.append(_open_pdf(a.pdf), outline_item=a.pdf.stem)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]) -> bytes:
-    """Опись: number, name, pages; what is missing (a package built with --force) goes first.
+def inventory_pdf(everything: list[Attachment], heading: str) -> bytes:
+    """Опись: number, name, pages of what the package holds.
 
-    A court document: it lists only what the package holds, and no program's words (no «--force»)."""
+    A court document: it lists only what the package holds, and no program's words — no «--force», no list of
+    what is missing, no note on a file left out of the merged PDF (the CLI tells the user: `console.print_package`)."""
     from kezdocs.paperwork.pdftext import new_document
 
     pdf = new_document()
@@ -233,20 +235,10 @@ def inventory_pdf(everything: list[Attachment], heading: str, missing: list[str]
     pdf.set_font("roboto", "", 11)
     pdf.multi_cell(0, 6, heading, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    if missing:
-        pdf.set_text_color(170, 0, 0)
-        pdf.set_font("roboto", "B", 11)
-        pdf.multi_cell(0, 6, "В комплекте документов не хватает:", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("roboto", "", 11)
-        for m in missing:
-            pdf.multi_cell(0, 6, f"• {m}", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-        pdf.ln(4)
     with pdf.table(col_widths=(12, 140, 25), text_align=("CENTER", "LEFT", "CENTER")) as table:
         table.row(("№", "Наименование документа", "Листов"))
         for n, a in enumerate(everything, 1):
-            note = "" if a.pdf else " (не PDF — в общий файл не вошёл)"
-            table.row((str(n), a.title + note, str(a.pages) if a.pages else "—"))
+            table.row((str(n), a.title, str(a.pages) if a.pages else "—"))
         total = sum(a.pages or 0 for a in everything)
         table.row(("", "Всего листов", str(total)))
     return bytes(pdf.output())

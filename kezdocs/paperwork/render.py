@@ -22,7 +22,7 @@ from kezdocs.core.names import nfc
 from kezdocs.core.penalty import for_case
 from kezdocs.core.stages import assess
 from kezdocs.core.status import CaseStatus
-from kezdocs.folders import workers
+from kezdocs.folders import intake, workers
 from kezdocs.folders.casefolder import CaseFolder, Root
 from kezdocs.folders.files import os_error_reason, remove_stale_temp
 from kezdocs.paperwork.generated import distinct_names, file_name, store
@@ -37,11 +37,13 @@ def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
     case = folder.case
     calc = for_case(case, today, root.rates, root.calendar)
     assessment = assess(case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
-    files = ()
+    files, documents = (), ()
     if "attachments" in kind.groups and attachments is None:
-        files = tuple((f.relpath, _pages(folder.path / f.relpath)) for f in folder.files)
+        # the attachment list names each file by what it is (`core.attachments`): the shell classifies, the core names
+        files = tuple((f.relpath, _pages(folder.path / f.disk)) for f in folder.files)
+        documents = tuple(intake.classify_folder(folder.path, folder.files, root.rules)[0])
     chosen = None if attachments is None else tuple(attachments)
-    return Facts(case, root.settings, today, calc, assessment, chosen, files, root.calendar)
+    return Facts(case, root.settings, today, calc, assessment, chosen, files, root.calendar, documents)
 
 
 def _pages(path: Path) -> int | None:

@@ -5,8 +5,8 @@ The default file goes to the root's «Отчёты» folder under a Russian name
 e.g. «Отчёт о просроченной задолженности на 2026-12-25.xlsx».
 
 One case folder that cannot be read does not stop a report: it is left out,
-named in `Report.failed` (and in the file's notes), and the command exits 1
-after writing the report of the others.
+named in `Report.failed` (the CLI names it; the file only counts the cases left
+out), and the command exits 1 after writing the report of the others.
 """
 from __future__ import annotations
 
@@ -135,6 +135,12 @@ def default_name(kind: str, when: date | str, administrator: str | None, fmt: st
     return sanitize_filename(f"{stem}.{fmt}", platform="windows", max_len=200)
 
 
+def _no_break(text: str) -> str:
+    """«№ 12/2023» never breaks between the sign and the number on the printed page (the XLSX keeps plain spaces,
+    which a clerk searches by)."""
+    return text.replace("№ ", "№\u00a0")
+
+
 def docx_bytes(report: Report) -> bytes:
     """The report in its DOCX template (docxtpl: autoescape, undefined names are errors)."""
     report = clean(report)
@@ -146,10 +152,11 @@ def docx_bytes(report: Report) -> bytes:
         "title": report.title,
         "organisation": report.organisation,
         "caption": report.caption,
-        "rows": [[Listing(display(v, k)) for v, k in zip(row, kinds)] for row in report.rows],
+        "rows": [[Listing(_no_break(display(v, k))) for v, k in zip(row, kinds)] for row in report.rows],
         "totals": [display(v, k) for v, k in zip(report.totals(), kinds)],
         "notes": list(report.notes),
-        "skipped": [p.message for p in report.skipped] + [str(p) for p in report.failed],
+        # how many cases were left out, never why: the reasons are the CLI's (issue 14, items 11, 15)
+        "left_out": len(report.skipped) + len(report.failed),
     }
     template.render(context, jinja_env=Environment(undefined=StrictUndefined), autoescape=True)
     buffer = io.BytesIO()

@@ -40,13 +40,16 @@ class _Fields(dict):
     __slots__ = ("_kez_path",)
 
 
-def _wrap(value, path: str):
+def _wrap(value, path: str, picture=None):
+    """The context for Jinja: dictionaries that know their path; with `picture`, every non-empty value under the key
+    «qr» (`qr`, `payment.transfers[].qr`: a ГОСТ Р 56042-2014 payment string) becomes that string's QR picture."""
     if isinstance(value, dict):
-        wrapped = _Fields((k, _wrap(v, f"{path}.{k}" if path else k)) for k, v in value.items())
+        wrapped = _Fields((k, picture(v) if picture and k == "qr" and isinstance(v, str) and v
+                           else _wrap(v, f"{path}.{k}" if path else k, picture)) for k, v in value.items())
         wrapped._kez_path = path
         return wrapped
     if isinstance(value, list):
-        return [_wrap(v, f"{path}[]") for v in value]
+        return [_wrap(v, f"{path}[]", picture) for v in value]
     return value
 
 
@@ -217,9 +220,7 @@ def fill(data: bytes, shown: str, context: dict) -> bytes:
     """Fill the template `data` (a DOCX) with `context`; any failure is a `KezdocsError` naming the template `shown`."""
     try:
         tpl = DocxTemplate(io.BytesIO(data))
-        values = _wrap({k: v for k, v in context.items() if k != "qr"}, "")
-        if "qr" in context:
-            values["qr"] = InlineImage(tpl, io.BytesIO(payqr.qr_png(context["qr"])), width=Mm(QR_WIDTH_MM))
+        values = _wrap(context, "", lambda text: InlineImage(tpl, io.BytesIO(payqr.qr_png(text)), width=Mm(QR_WIDTH_MM)))
         tpl.render(values, jinja_env=environment(), autoescape=True)
         _tidy(tpl.docx)
         buffer = io.BytesIO()

@@ -81,6 +81,8 @@ def variables() -> list[tuple[str, str, str]]:
 def _example_text(path: str, value: object) -> str:
     if path == "qr":
         return "картинка QR-кода (в шаблоне — {{ qr }} в отдельном абзаце)"
+    if path.endswith(".qr"):  # a picture too (sandbox: every value under «qr»), not the payment string
+        return "картинка QR-кода (в строке таблицы {%tr for p in payment.transfers %} — {{ p.qr }} в отдельном абзаце)"
     if isinstance(value, bool):
         return "да / нет"
     return str(value).replace("\u00a0", " ") or "—"

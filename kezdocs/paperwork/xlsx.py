@@ -29,10 +29,15 @@ FORMATS = {"money": "#,##0.00", "date": "DD.MM.YYYY", "ratio": "0.00", "text": "
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")  # a number beside a wrapped text stands on its first line
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 EMPTY_ROWS_STYLED = 1000  # rows of an empty registry sheet that get the column formats and choices
 # What makes a spreadsheet read a typed-in text as a formula (OWASP «CSV injection»).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_SIZE = 9  # the column titles: their longest words («администратора», «классификацией») fit the columns
+# Characters of a wrapped 11-point text per unit of column width (a unit is a digit of the default font; Cyrillic
+# letters are wider), on the safe side; a bold or larger text takes fewer.
+CHARS_PER_WIDTH = 0.85
 
 
 def workbook_bytes(reports: list[Report]) -> bytes:
@@ -54,8 +59,10 @@ def _sheet(wb: Workbook, report: Report) -> None:
     row = _heading(ws, report, width)
     header_row = row
     for col, column in enumerate(report.columns, 1):
-        _cell(ws, row, col, column.title, font=Font(bold=True), alignment=CENTRE)
+        _cell(ws, row, col, column.title, font=Font(bold=True, size=HEADER_SIZE), alignment=CENTRE)
         ws.column_dimensions[get_column_letter(col)].width = column.width
+    # LibreOffice and Excel do not grow a row for wrapped text on opening a file: the heights are set here
+    _fit_height(ws, row, [(c.title, c.width) for c in report.columns], size=HEADER_SIZE, bold=True)
     if report.numbered:
         row += 1
         for col in range(1, width + 1):
@@ -65,6 +72,7 @@ def _sheet(wb: Workbook, report: Report) -> None:
         row += 1
         for col, (column, value) in enumerate(zip(report.columns, values), 1):
             _value(ws, row, col, column, value)
+        _fit_height(ws, row, [(v, c.width) for v, c in zip(values, report.columns) if isinstance(v, str)])
     ws.freeze_panes = ws.cell(first, 1)
     if report.has_totals:
         row += 1
@@ -94,14 +102,15 @@ def _heading(ws, report: Report, width: int) -> int:
             continue
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         _cell(ws, row, 1, text, font=font, alignment=alignment, border=None)
-        ws.row_dimensions[row].height = 15 * (1 + len(text) // (sum(c.width for c in report.columns) or 1))
+        ws.row_dimensions[row].height = _height(text, sum(c.width for c in report.columns), font.size or 11,
+                                                font.bold)
         row += 1
     return row + 1 if row > 1 else row
 
 
 def _value(ws, row: int, col: int, column: Column, value) -> None:
     if isinstance(value, date) or column.kind in ("money", "ratio"):
-        _cell(ws, row, col, value, number_format=FORMATS.get(column.kind, FORMATS["date"]))
+        _cell(ws, row, col, value, number_format=FORMATS.get(column.kind, FORMATS["date"]), alignment=TOP)
     else:
         _cell(ws, row, col, value, number_format=FORMATS["text"], alignment=WRAP_TOP)
 
@@ -123,18 +132,45 @@ def _totals(ws, report: Report, row: int, first: int) -> None:
             _cell(ws, row, col, None)
 
 
+def _lines(text: str, width: float, size: float = 11, bold: bool = False) -> int:
+    """How many lines a text takes wrapped word by word in a column of `width` (its own line breaks count)."""
+    capacity = max(width * CHARS_PER_WIDTH * 11 / size * (0.9 if bold else 1), 1)
+    count = 0
+    for part in text.split("\n"):
+        count, line = count + 1, 0
+        for word in part.split():
+            if line and line + 1 + len(word) <= capacity:
+                line += 1 + len(word)
+            else:
+                count, line = count + (1 if line else 0), len(word)
+            while line > capacity:  # a word longer than the line is broken
+                count, line = count + 1, line - capacity
+    return count
+
+
+def _height(text: str, width: float, size: float = 11, bold: bool = False) -> float:
+    """Points of a row holding `text` wrapped in `width`: LibreOffice and Excel do not grow a row for wrapped text
+    when they open a file, so the height is written."""
+    return _lines(text, width, size, bold) * size * 1.35
+
+
+def _fit_height(ws, row: int, texts: list[tuple[str, float]], size: float = 11, bold: bool = False) -> None:
+    height = max((_height(text, width, size, bold) for text, width in texts), default=0)
+    if height > size * 1.35:
+        ws.row_dimensions[row].height = height
+
+
 def _notes(ws, report: Report, row: int, width: int) -> None:
     lines = [*report.notes]
-    if report.skipped:
-        lines.append("Не включены в отчёт (исправьте карточки и сформируйте отчёт заново):")
-        lines += [f"— {p.message}" for p in report.skipped]
-    if report.failed:
-        lines.append("Не включены в отчёт из-за ошибки (исправьте и сформируйте отчёт заново):")
-        lines += [f"— {p}" for p in report.failed]
+    # The cases left out are counted, not explained: the reasons («…/дело.yaml:17: неизвестное поле…», an
+    # exception's text) are the program's words for the user, who sees them in the CLI (issue 14, items 11, 15).
+    left_out = len(report.skipped) + len(report.failed)
+    if left_out:
+        lines.append(f"Дел, не включённых в отчёт: {left_out}.")
     for text in lines:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         _cell(ws, row, 1, text, font=Font(size=9), alignment=WRAP_TOP, border=None)
-        ws.row_dimensions[row].height = 13 * (1 + len(text) // max(sum(c.width for c in report.columns), 1))
+        ws.row_dimensions[row].height = _height(text, sum(c.width for c in report.columns), 9)
         row += 1
 
 
