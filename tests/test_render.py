@@ -545,6 +545,11 @@ def test_every_document_of_every_debtor_reads_right_as_pdf(rendered, tmp_path):
     assert "426033, Удмуртская Республика, г. Ижевск, ул. Карла Маркса, д. 290" in text["legal", "bank"][0]
     assert "427580, п. Кез, ул. Кирова, д. 11" in text["ip", "bailiffs"][0]
     assert "ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)" in claim and "ОПИСЬ ВЛОЖЕНИЯ" in text["person", "post-inventory"][0]
+    # item 1: due 10.01.2026, a Saturday — payable on Monday 12.01, the penalty from 13.01 (ГК РФ ст. 193), and
+    # the calculation says so in its method
+    calc = text["legal", "calculation"][0]
+    assert "13.01.2026" in calc and "11.01.2026" not in calc
+    assert "статья 193 Гражданского кодекса Российской Федерации" in calc
 
 
 def test_pdf_without_libreoffice_says_so_in_russian(tmp_path, monkeypatch):
