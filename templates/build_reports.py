@@ -30,7 +30,7 @@ from kezdocs.core.tables import Column
 from kezdocs.folders.files import write_bytes_atomic
 from kezdocs.paperwork import registry
 
-from .build import _cant_split, _repeat_header, stable_bytes
+from .layout import cant_split, repeat_header, stable_bytes
 
 HERE = Path(__file__).resolve().parent
 REGISTRY_TEMPLATE = HERE.parent / "kezdocs" / "data" / registry.TEMPLATE_FILE
@@ -149,9 +149,9 @@ def _table(doc: Document, columns: tuple[Column, ...]) -> None:
     _cell(loop_end.cells[0], "{%tr endfor %}", WD_ALIGN_PARAGRAPH.LEFT, size)
     # the header and the row of column numbers repeat on every page; no row is split between two pages
     for row in (header, numbers):
-        _repeat_header(row)
+        repeat_header(row)
     for row in table.rows:
-        _cant_split(row)
+        cant_split(row)
 
 
 def _cell_margins(table) -> None:

@@ -22,6 +22,7 @@ from kezdocs.paperwork.render import facts_for
 from kezdocs.paperwork.sandbox import render_bytes
 from kezdocs.paperwork.template_sources import find_template
 from kezdocs.templates import build as templates
+from kezdocs.templates.layout import no_break
 
 TODAY = date(2026, 11, 24)
 CASES = {"legal": "2026-001", "ip": "2026-002", "person": "2026-003"}
@@ -124,7 +125,7 @@ def test_an_initiative_letter_has_no_reference_to_an_incoming_one(built, name):
 def test_non_breaking_spaces_in_the_literal_text(literal, expected):
     # «№ 12», «ст. 39», «2026 г.», «15 000,00 руб.» are never split at the end of a line (the typographic rule
     # of Russian business papers; ГОСТ Р 7.0.97-2016 gives the forms)
-    assert templates.no_break(literal) == expected
+    assert no_break(literal) == expected
 
 
 @pytest.mark.parametrize("name", sorted(templates.BUILDERS))

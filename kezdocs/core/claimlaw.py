@@ -91,7 +91,7 @@ def cancelled_order(case: Case, arbitration: bool) -> str:
     applied = f" (заявление подано {date_short(filed.date)})" if filed else ""
     order = "судебный приказ" + (f" от {date_short(issued.date)}" if issued else "") \
         + (f" по делу №\u00a0{number}" if number else "")
-    # non-breaking spaces: a reference to the law never breaks across lines (as `templates.build.no_break` does)
+    # non-breaking spaces: a reference to the law never breaks across lines (as `templates.layout.no_break` does)
     article = "часть\u00a04 статьи\u00a0229.5 АПК\u00a0РФ" if arbitration else "статья\u00a0129 ГПК\u00a0РФ"
     return (f"Ранее истец обращался с заявлением о выдаче судебного приказа{applied}; {order} отменён определением "
             f"от {date_short(cancel.date)} в связи с поступлением возражений должника ({article}).")
