@@ -19,9 +19,10 @@ from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.cli import main
-from kezdocs.core import attachments, requirements, samples
+from kezdocs.core import attachments, kinds, requirements, samples
 from kezdocs.core.classification import KINDS, Document
-from kezdocs.core.model import Basis, DebtorType, Event
+from kezdocs.core.documents import build
+from kezdocs.core.model import Basis, DebtorType, Event, PenaltyMethod
 from kezdocs.folders.casefolder import open_root, settings_template
 from kezdocs.paperwork import package, render
 from kezdocs.paperwork.pdftext import text_pdf
@@ -313,3 +314,17 @@ def test_a_persons_court_order_attaches_what_gpk_124_asks():
         ("Документ о направлении должнику копии заявления о выдаче судебного приказа с приложениями", None),
         ("Копия доверенности представителя № 15 от 09.01.2026", None),
     ]
+
+
+@pytest.mark.parametrize("method, title", [
+    # the attachment names the calculation as it is headed: interest of ГК РФ ст. 395 is not «пени» (ст. 330)
+    (PenaltyMethod.ARTICLE_395, "Расчёт задолженности и процентов по ст. 395 ГК РФ"),
+    (PenaltyMethod.PERCENT, "Расчёт задолженности и пени"),
+    (PenaltyMethod.KEY_RATE_300, "Расчёт задолженности и пени"),
+])
+def test_the_calculation_is_named_as_it_is_headed(method, title):
+    facts = samples.sample_facts(DebtorType.PERSON)
+    case = replace(facts.case, penalty=replace(facts.case.penalty, method=method))
+    assert attachments.calculation_title(case) == title
+    assert attachments.planned(case, facts.settings, "lawsuit", ())[0].title == title
+    assert build(kinds.KINDS["calculation"], replace(facts, case=case))[0].context["calc"]["label_genitive"] == title[23:]

@@ -29,14 +29,25 @@ from dataclasses import dataclass
 from kezdocs.core import classification
 from kezdocs.core.facts import Facts
 from kezdocs.core.kinds import Kind
-from kezdocs.core.model import Basis, Case, DebtorType
+from kezdocs.core.model import Basis, Case, DebtorType, PenaltyMethod
 from kezdocs.core.requirements import POSTAL_KINDS, Item, checklist, claim_tracking
 from kezdocs.core.route import ORDER, ORDER_CANCELLED
 from kezdocs.core.russian import date_short
 from kezdocs.core.settings import Settings
 
 NBSP = "\u00a0"
-CALCULATION_TITLE = "Расчёт задолженности и пени"  # kezdocs writes it: an original
+CALCULATION_TITLE = "Расчёт задолженности и пени"  # the name of the file the package generates
+
+
+def penalty_genitive(method: PenaltyMethod) -> str:
+    """What is claimed besides the debt, in the genitive: interest of ГК РФ ст. 395, else пени (ГК РФ ст. 330).
+    The calculation's heading, the documents that cite it and their attachment lists all say it so."""
+    return "процентов по ст. 395 ГК РФ" if method is PenaltyMethod.ARTICLE_395 else "пени"
+
+
+def calculation_title(case: Case) -> str:
+    """The calculation kezdocs writes, as an attachment names it (an original): «Расчёт задолженности и пени»."""
+    return f"Расчёт задолженности и {penalty_genitive(case.penalty.method)}"
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,7 @@ def planned(case: Case, settings: Settings, step: str, documents, items: tuple[I
     if items is None:
         items = checklist(case, step, docs).items
     by_path = {d.relpath: d for d in docs}
-    result = [Planned(CALCULATION_TITLE, None, "calculation")]
+    result = [Planned(calculation_title(case), None, "calculation")]
     seen: set[str] = set()
     for item in items:
         if item.key in ("calculation", "state_duty"):  # kezdocs's own calculation is first; the duty is no paper

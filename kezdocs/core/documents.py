@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from kezdocs.core import basis_kinds, claimlaw, courts, payqr, writeoff
-from kezdocs.core.attachments import attachments
+from kezdocs.core.attachments import attachments, penalty_genitive
 from kezdocs.core.facts import Facts, format_rub
 from kezdocs.core.keyrates import percent_text
 from kezdocs.core.kinds import Kind
@@ -232,7 +232,7 @@ def _law(kind: Kind, facts: Facts) -> dict:
     (`basis_kinds.LAWS`), the contract's clauses, the penalty until payment, a cancelled court order (`claimlaw`)."""
     case, calc = facts.case, facts.calc
     basis_kind = basis_kinds.kind_of(case.basis, case.kbk)
-    label, _, _, article, _ = _METHOD[case.penalty.method]
+    label, _, article, _ = _METHOD[case.penalty.method]
     until_paid = claimlaw.until_paid(case.penalty, label, calc.principal, facts.today)
     # the penalty clause is cited for a contractual penalty only: the interest of ГК РФ ст. 395 is the law's
     contractual = case.penalty.method in (PenaltyMethod.PERCENT, PenaltyMethod.KEY_RATE_300)
@@ -274,21 +274,22 @@ def _sums(kind: Kind, facts: Facts) -> dict:
     }
 
 
-# label, label with a capital, label in the genitive, the article of the ГК РФ, the method in words
+# label, label with a capital, the article of the ГК РФ, the method in words (the genitive: attachments.penalty_genitive)
 _METHOD = {
-    PenaltyMethod.PERCENT: ("пени", "Пени", "пени", "330", "неустойка (пеня) в размере {pct} от просроченной суммы за "
+    PenaltyMethod.PERCENT: ("пени", "Пени", "330", "неустойка (пеня) в размере {pct} от просроченной суммы за "
                             "каждый день просрочки, предусмотренная документом-основанием (ст. 330 ГК РФ)"),
-    PenaltyMethod.KEY_RATE_300: ("пени", "Пени", "пени", "330", "пеня в размере одной трёхсотой ключевой ставки Банка "
+    PenaltyMethod.KEY_RATE_300: ("пени", "Пени", "330", "пеня в размере одной трёхсотой ключевой ставки Банка "
                                  "России от просроченной суммы за каждый день просрочки (ст. 330 ГК РФ)"),
-    PenaltyMethod.ARTICLE_395: ("проценты по ст. 395 ГК РФ", "Проценты по ст. 395 ГК РФ", "процентов по ст. 395 ГК РФ",
-                                "395", "проценты за пользование чужими денежными средствами (ст. 395 ГК РФ)"),
-    PenaltyMethod.NONE: ("пени", "Пени", "пени", "", "неустойка документом-основанием не предусмотрена"),
+    PenaltyMethod.ARTICLE_395: ("проценты по ст. 395 ГК РФ", "Проценты по ст. 395 ГК РФ", "395",
+                                "проценты за пользование чужими денежными средствами (ст. 395 ГК РФ)"),
+    PenaltyMethod.NONE: ("пени", "Пени", "", "неустойка документом-основанием не предусмотрена"),
 }
 
 
 def _calc(kind: Kind, facts: Facts) -> dict:
     calc, terms = facts.calc, facts.case.penalty
-    label, label_cap, label_genitive, article, method = _METHOD[terms.method]
+    label, label_cap, article, method = _METHOD[terms.method]
+    label_genitive = penalty_genitive(terms.method)
     pct = f"{percent_text(terms.percent)} в день" if terms.percent else ""
     rows = [{
         "number": str(n), "charge": r.charge, "start": date_short(r.start), "end": date_short(r.end),
@@ -334,7 +335,8 @@ def _payment(kind: Kind, facts: Facts) -> dict:
 def _sanctions_label(case: Case, penalty: Decimal) -> tuple[str, str]:
     """What the second payment is, in the nominative and the genitive: «пени и штрафные санкции», «проценты по
     ст. 395 ГК РФ», «штрафные санкции»."""
-    label, _, genitive, _, _ = _METHOD[case.penalty.method]
+    label, _, _, _ = _METHOD[case.penalty.method]
+    genitive = penalty_genitive(case.penalty.method)
     if penalty > ZERO and case.fines > ZERO:
         return f"{label} и штрафные санкции", f"{genitive} и штрафных санкций"
     if case.fines > ZERO:

@@ -270,8 +270,8 @@ INVENTORY_NOTES = (
     "если она отмечена в деле.",
 )
 # п. 3.2 of the regulation: the inventory includes a reconciliation with the unpaid charges in ГИС ГМП. The column
-# shows the date of the last reconciliation recorded on the card as an event of this kind; the card's event
-# vocabulary (`model.EVENTS`) has no such event yet, so the column stays empty — a date is never guessed.
+# shows the date of the last reconciliation recorded on the card as the event «сверка с ГИС ГМП»; without one the
+# column stays empty — a date is never guessed.
 RECONCILED = "gis_gmp_reconciled"
 _QUARTER = re.compile(r"\s*(\d{4})\s*-?\s*[QqКк]\s*([1-4])\s*")
 

@@ -237,7 +237,7 @@ def penalty_kbk(settings: Settings, income_kbk: str | None) -> str | None:
     do not give one («кбк_пеней»).
 
     A penalty, interest for a delay or a fine under a contract is a budget income of its own, not the income the
-    debt is of: по указаниям о порядке применения КБК (Приказ Минфина России № 85н; коды — Приказ № 75н) неустойки
+    debt is of: по кодам бюджетной классификации (Приказ Минфина России от 24.05.2022 № 82н, приложение 1) неустойки
     (пени, штрафы) по договорам зачисляются по коду дохода 1 16 07090 (e.g. 000 1 16 07090 14 0000 140), while the
     rent itself is 1 11 05012 … 120. ГИС ГМП matches a payment to its charge by the КБК and the УИН, so a sum paid
     to the rent's КБК with the rent's УИН and larger than the charge is not matched. The exact code is the

@@ -171,7 +171,7 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
         warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
                         "(установите LibreOffice и повторите kezdocs package)")
     converter = Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
-    calculation = Attachment(CALCULATION_TITLE,
+    calculation = Attachment(naming.calculation_title(case),
                              render.generate(root, case_folder, "calculation", today, out=work / "work" / "calc")[0])
     attachments, checklist, left_out = _choose(root, case_folder, step, result.documents, _planned(today), converter,
                                                calculation)
