@@ -26,7 +26,8 @@ The map (imports point down only; `make test` enforces it with import-linter):
     core/                  the pure domain: no files, no clock, no database; `today` is passed in
         model, money, dates, encodings, errors, names
         status             the typed case status (CaseStatus) the scan produces and the index stores
-        card, cardfields, newcard, settings, plaintext   cards and settings, problems as values with file:line
+        card, cardbasis, cardfields, newcard, settings, plaintext   cards (cardbasis: the «основание» section)
+                           and settings, problems as values with file:line
         stages             the procedure of the regulation as one table
         route              the court route and the price of the claim
         basis_kinds        what the basis is (a code) and the law a claim on it cites; claimlaw: the
@@ -34,7 +35,7 @@ The map (imports point down only; `make test` enforces it with import-linter):
         writeoff           the closed list of write-off grounds (БК РФ ст. 47.2 п. 1)
         requirements       what each step needs (the checklists); classification: what a file's name says it is
         ledger, penalty, keyrates, workdays
-        documents, kinds, facts, courts, attachments, missing, variables, samples, russian, payqr
+        documents, parties, kinds, facts, courts, attachments, missing, variables, samples, russian, payqr
                            the content of documents
         reports, tables    the content of reports
 """

@@ -337,9 +337,10 @@ def _court_missing(root: Root, ref: str, kind: str, today: date) -> list[Missing
     """The missing items of a court document's step — the very checklist `kezdocs check` draws."""
     from kezdocs.paperwork import package  # the checklist of a case folder (classifies its files)
 
-    step = resolve_kind(kind).code
-    if step not in package.DOCUMENT_TITLES:  # only a lawsuit and a court-order application are filed with a list
+    document = resolve_kind(kind)
+    if "attachments" not in document.groups:  # only a document filed with a list of attachments has a checklist
         return []
+    step = document.code
     checked = package.check(root, ref, today, step)
     if checked.checklist is None or checked.checklist.ready:
         return []

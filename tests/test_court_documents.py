@@ -16,9 +16,10 @@ from docx.oxml.ns import qn
 
 from kezdocs import demo
 from kezdocs.core import samples
-from kezdocs.core.documents import build, enforcement_signer, party_address
+from kezdocs.core.documents import build
 from kezdocs.core.kinds import KINDS
 from kezdocs.core.model import Address, Debtor, DebtorType
+from kezdocs.core.parties import enforcement_signer, party_address
 from kezdocs.core.russian import organisation_genitive
 from kezdocs.core.settings import Person
 from kezdocs.folders.casefolder import open_root

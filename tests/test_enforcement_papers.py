@@ -14,10 +14,11 @@ from docx.oxml.ns import qn
 
 from kezdocs.core import samples
 from kezdocs.core.card import parse_card
-from kezdocs.core.documents import build, enforcement_signer
+from kezdocs.core.documents import build
 from kezdocs.core.kinds import KINDS
 from kezdocs.core.missing import missing
 from kezdocs.core.model import Address, DebtorType
+from kezdocs.core.parties import enforcement_signer
 from kezdocs.core.settings import parse_settings
 from kezdocs.paperwork.sandbox import fill
 

@@ -395,3 +395,19 @@ def test_after_a_cancelled_order_the_lawsuit_states_it_with_the_exact_dates(debt
 def test_without_a_cancellation_the_lawsuit_says_nothing_of_a_court_order():
     text = flat(render("lawsuit", DebtorType.PERSON, LAND, KBK_LAND, PERCENT, events=BEFORE_COURT + (FILED, ISSUED)))
     assert "судебного приказа" not in text and "судебный приказ" not in text
+
+
+@pytest.mark.parametrize("kind, kbk, written", [
+    # ГПК РФ ст. 122, АПК РФ ст. 229.2 п. 1: a court order only on a written transaction — told by codes alone
+    (None, "00011105012140000120", True),  # land rent
+    (None, "00011105091140000120", True),  # other income of 1 11 05 (use of property under a contract)
+    (None, "00011301994140000130", True),  # paid services
+    (None, "00011402053140000410", True),  # sale of property
+    (None, "00011610123010000140", False),  # damages
+    (None, "00011705050140000180", False),  # other non-tax income
+    (None, "1110501", False),  # not a 20-digit КБК: nothing is told
+    (BasisKind.DAMAGES, "00011105012140000120", False),  # the card's kind wins over the code
+    (BasisKind.SERVICES, "00011610123010000140", True),
+])
+def test_a_written_transaction_is_told_by_the_kind_or_the_income_code(kind, kbk, written):
+    assert basis_kinds.written_deal(Basis("Документ", None, None, kind=kind), kbk) is written

@@ -70,37 +70,41 @@ LAWS: dict[BasisKind, BasisLaw] = {
     BasisKind.OTHER: _GENERIC,
 }
 
-# The income kinds of the КБК that are rent (БК РФ ст. 20 п. 1: the income code is group, subgroup, article,
-# subarticle, element — the 4th to 13th digits of the 20-digit КБК; the codes of Приказ Минфина России от
-# 24.05.2022 № 82н, приложение 1):
+# ГПК РФ ст. 122 абз. 3; АПК РФ ст. 229.2 п. 1: a court order is issued on a claim from a transaction in simple
+# written form. A lease, a contract for paid services and a sale are such transactions (ГК РФ ст. 161 п. 1 пп. 1,
+# ст. 609 п. 1, ст. 434); damages and other income are not.
+WRITTEN_KINDS = frozenset({BasisKind.LAND_RENT, BasisKind.PROPERTY_RENT, BasisKind.SERVICES, BasisKind.SALE})
+
+# What the income code says without «основание.вид»: one table, prefix of the income part of the КБК (its 4th
+# digit on; БК РФ ст. 20 п. 1; the codes of Приказ Минфина России от 24.05.2022 № 82н, приложение 1) -> the kind
+# it names (None: no kind, so no special article). Every code listed is income from a written transaction:
 #   1 11 05 01x — арендная плата за земельные участки, государственная собственность на которые не разграничена
 #                 (и средства от продажи права на заключение договоров их аренды);
 #   1 11 05 02x — арендная плата за земли после разграничения государственной собственности на землю;
 #   1 11 05 03x — сдача в аренду имущества в оперативном управлении органов власти и их учреждений;
 #   1 11 05 07x — сдача в аренду имущества, составляющего государственную (муниципальную) казну (за исключением
-#                 земельных участков).
-# Any other code (services 1 13, sales 1 14, damages 1 16 …) gives no kind: no special article is cited.
-_KBK_KINDS: dict[str, BasisKind] = {
+#                 земельных участков);
+#   1 11 05 — other income from leases and the like; 1 13 01 — paid services; 1 14 — sale of property and land.
+# A code not listed (damages 1 16, other income 1 17 …) is neither a kind nor a written transaction.
+_INCOME: dict[str, BasisKind | None] = {
     "1110501": BasisKind.LAND_RENT, "1110502": BasisKind.LAND_RENT,
     "1110503": BasisKind.PROPERTY_RENT, "1110507": BasisKind.PROPERTY_RENT,
+    "11105": None, "11301": None, "114": None,
 }
 
 
-def kind_from_kbk(kbk: str | None) -> BasisKind | None:
-    """The kind the income code says, by digits 4–10 of a 20-digit КБК; None when the code says none."""
+def _income(kbk: str | None) -> str | None:
+    """The longest prefix of `_INCOME` the 20-digit КБК's income part starts with; None for any other code."""
     digits = re.sub(r"\D", "", kbk or "")
     if len(digits) != 20:
         return None
-    return _KBK_KINDS.get(digits[3:10])
+    return max((prefix for prefix in _INCOME if digits[3:].startswith(prefix)), key=len, default=None)
 
 
-# ГПК РФ ст. 122 абз. 3; АПК РФ ст. 229.2 п. 1: a court order is issued on a claim from a transaction in simple
-# written form. A lease, a contract for paid services and a sale are such transactions (ГК РФ ст. 161 п. 1 пп. 1,
-# ст. 609 п. 1, ст. 434); damages and other income are not.
-WRITTEN_KINDS = frozenset({BasisKind.LAND_RENT, BasisKind.PROPERTY_RENT, BasisKind.SERVICES, BasisKind.SALE})
-# Without «основание.вид», the income code tells (Приказ Минфина России № 82н, приложение 1): 1 11 05 — rent of
-# land and property, 1 13 01 — paid services, 1 14 — sale of property and land: income from contracts.
-_WRITTEN_INCOME = ("11105", "11301", "114")
+def kind_from_kbk(kbk: str | None) -> BasisKind | None:
+    """The kind the income code says; None when the code says none."""
+    prefix = _income(kbk)
+    return _INCOME[prefix] if prefix else None
 
 
 def written_deal(basis: Basis, kbk: str | None) -> bool:
@@ -108,8 +112,7 @@ def written_deal(basis: Basis, kbk: str | None) -> bool:
     document's name: the card's «основание.вид», else the income part of the КБК."""
     if basis.kind is not None:
         return basis.kind in WRITTEN_KINDS
-    digits = re.sub(r"\D", "", kbk or "")
-    return len(digits) == 20 and digits[3:].startswith(_WRITTEN_INCOME)
+    return _income(kbk) is not None
 
 
 def kind_of(basis: Basis, kbk: str | None) -> BasisKind | None:

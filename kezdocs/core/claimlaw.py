@@ -9,16 +9,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kezdocs.core.facts import format_rub
+from kezdocs.core.facts import CASE_NUMBER_KEYS, field_of, format_rub
 from kezdocs.core.keyrates import percent_text
 from kezdocs.core.model import Case, Event, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import ZERO
 from kezdocs.core.route import ORDER_CANCELLED
 from kezdocs.core.russian import date_short, date_text
 
-__all__ = ["until_paid", "cancelled_order", "CASE_NUMBER_KEYS"]
-
-CASE_NUMBER_KEYS = ("дело_суда", "дело", "номер_дела")  # the event fields that carry the court's case number
+__all__ = ["until_paid", "cancelled_order"]
 
 
 def _rate(terms: PenaltyTerms) -> str:
@@ -59,12 +57,9 @@ def until_paid(terms: PenaltyTerms, label: str, principal: Decimal, end: date) -
 
 
 def _number(*events: Event | None) -> str:
-    for event in events:
-        if event is not None:
-            for key in CASE_NUMBER_KEYS:
-                if event.fields.get(key):
-                    return event.fields[key]
-    return ""
+    """The court's case number from the first of `events` that records one."""
+    return next((found for event in events if event is not None
+                 for found in (field_of(event, CASE_NUMBER_KEYS),) if found), "")
 
 
 def _last_before(case: Case, kind: str, day: date) -> Event | None:

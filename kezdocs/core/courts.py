@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from kezdocs.core.facts import Facts, event_field, format_rub, last_filing
+from kezdocs.core.facts import CASE_NUMBER_KEYS, Facts, event_field, format_rub, last_filing
 from kezdocs.core.kinds import Kind
 from kezdocs.core.model import Case, DebtorType
 from kezdocs.core.money import in_words, parse_amount
@@ -77,7 +77,7 @@ def addressee(text: str) -> dict:
 def court(kind: Kind, facts: Facts) -> dict:
     case = facts.case
     filing = last_filing(case)
-    number = event_field(case, ("дело_суда", "дело", "номер_дела"), ("judgment", "court_order_issued", "lawsuit_filed",
+    number = event_field(case, CASE_NUMBER_KEYS, ("judgment", "court_order_issued", "lawsuit_filed",
                                                                   "court_order_filed"))
     return {**addressee(court_text(kind, facts)), "case_number": number,
             "filed": date_text(filing.date) if filing else "",
@@ -108,7 +108,7 @@ def writ(kind: Kind, facts: Facts) -> dict:
     document = fields.get("документ") or ("судебный приказ" if case.last_event("court_order_issued")
                                          else "исполнительный лист")
     number, issued = fields.get("номер", ""), fields.get("выдан", "")
-    court_case = event_field(case, ("дело_суда", "дело", "номер_дела"),
+    court_case = event_field(case, CASE_NUMBER_KEYS,
                         ("writ_received", "judgment", "court_order_issued", "lawsuit_filed", "court_order_filed"))
     text = court_text(None, facts)
     court = addressee(text)["name"] if text else ""

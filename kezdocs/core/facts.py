@@ -45,11 +45,15 @@ def last_filing(case: Case) -> Event | None:
     return filings[-1] if filings else None
 
 
+CASE_NUMBER_KEYS = ("дело_суда", "дело", "номер_дела")  # the event fields that carry the court's case number
+
+
+def field_of(event: Event, keys: tuple[str, ...]) -> str:
+    """The first of `keys` the event has a value for («дело_суда», else «дело» …), or «»."""
+    return next((event.fields[key] for key in keys if event.fields.get(key)), "")
+
+
 def event_field(case: Case, keys: tuple[str, ...], kinds: tuple[str, ...]) -> str:
     """A detail field of the latest event of the given kinds that has one («дело_суда», «номер» …)."""
-    for event in reversed(case.events):
-        if event.kind in kinds:
-            for key in keys:
-                if event.fields.get(key):
-                    return event.fields[key]
-    return ""
+    return next((found for event in reversed(case.events) if event.kind in kinds
+                 for found in (field_of(event, keys),) if found), "")

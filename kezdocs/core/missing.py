@@ -3,7 +3,7 @@ write the missing fact («где указать»), so `generate` refuses with a
 from __future__ import annotations
 
 from kezdocs.core import writeoff
-from kezdocs.core.courts import addressee, bailiffs_text, court_key, court_text
+from kezdocs.core.courts import addressee, bailiffs_text, court_key, court_text, enforcement
 from kezdocs.core.facts import Facts, format_rub, last_filing
 from kezdocs.core.kinds import Kind
 from kezdocs.core.model import DebtorType
@@ -73,8 +73,7 @@ def _missing_enforcement(kind: Kind, facts: Facts) -> list[str]:
         found.append("подразделение ФССП (настройки: «фссп»)")
     elif "bailiffs" in kind.groups and not addressee(bailiffs_text(case, facts.settings))["address"]:
         found.append("почтовый адрес подразделения ФССП (настройки: «фссп: Наименование, индекс, адрес»)")
-    opened = case.last_event("enforcement_opened")
-    if kind.code == "enforcement-query" and not (opened and (opened.fields.get("номер") or opened.fields.get("номер_ип"))):
+    if kind.code == "enforcement-query" and not enforcement(kind, facts)["number"]:
         # 229-ФЗ ст. 50: a party asks about its own proceeding — the query names it by its number
         found.append("исполнительное производство (событие «исполнительное производство возбуждено» с полем «номер»)")
     if kind.code == "write-off" and writeoff.ground_problem(case):
