@@ -2,7 +2,7 @@
 
     python bench/run.py                      # sizes 1000,10000; generate and watch on 1000 cases
     python bench/run.py --sizes 1000 --drops 20
-    python bench/run.py --only scan          # scan | generate | watch (comma-separated)
+    python bench/run.py --only scan          # scan | generate | watch | card | web (comma-separated)
 
 Roots are made by `bench/make_root.py` under `bench/roots/` (gitignored).
 Each measurement runs in a fresh process (`--probe`), as a clerk's command
@@ -417,6 +417,8 @@ def main() -> None:
     parser.add_argument("--only", default="scan,generate,watch,card")
     parser.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    import web  # here, not at the top: web.py imports this module
+
     if args.probe:
         name, root, today, *extra = args.probe
         print(json.dumps(PROBES[name](Path(root), date.fromisoformat(today), *map(json.loads, extra))))
@@ -435,18 +437,22 @@ def main() -> None:
         bench_watch(args.watch_size, args.drops, rows, notes)
     if "card" in parts:
         bench_card(rows, notes)
+    if "web" in parts:  # not by default: it is `python bench/web.py`, with its own section in results.md
+        web.bench_web(rows, notes)
     report = table(rows)
     print()
     print(report)
     for note in notes:
         print(f"- {note}")
     when = datetime.now().strftime("%d.%m.%Y %H:%M")
+    web_section = "" if "web" in parts else web.kept_section()  # `bench/web.py`'s section survives a full run
     results = RESULTS if parts >= {"scan", "generate", "watch", "card"} else HERE / f"results-{'-'.join(sorted(parts))}.md"
     results.write_text(
         f"# kezdocs: результаты `make bench`\n\nПрогон {when}, {time.perf_counter() - started:.0f} с. "
         f"Машина: {machine()}.\n\n{report}\n\n" + "".join(f"- {n}\n" for n in notes)
         + "\nКорни — `bench/make_root.py` (карточки демо, 5–10 файлов на дело, PDF с текстом); "
-          "каждое измерение — отдельный процесс, кэш страниц тёплый.\n", encoding="utf-8")
+          "каждое измерение — отдельный процесс, кэш страниц тёплый.\n"
+        + (web_section if results == RESULTS else ""), encoding="utf-8")
     print(f"\nзаписано: {results}")
     if any(row[-1] is False for row in rows):
         sys.exit(1)

@@ -3,6 +3,12 @@
 The map (imports point down only; `make test` enforces it with import-linter):
 
     cli.py, console.py     the command line: one library call per command; the rich printers
+    clickru.py             click's own messages in Russian (usage, errors, help)
+    web/                   the web workspace (`kezdocs serve`): Flask on waitress, the watcher in the same process
+        server, workspace  the server and its one root; every case's status in memory, kept by the watcher
+        app, access        configuration, CSRF, errors in Russian; sign-in and the role's permissions
+        pages, caselist    the list of cases (search, filter, sort, pages), a case, its files
+        actions, eventform, editform, reports   the forms that write, each through the CLI's library function
     cases.py, demo.py      use cases of the commands (create a case, record an event, penalty, status); the demo root
     service/               the long-running side
         sync               scan -> СТАТУС.txt -> Сводка.html -> the documents now due (watch, dashboard, demo, status)
@@ -21,13 +27,17 @@ The map (imports point down only; `make test` enforces it with import-linter):
         casefolder         the root: settings, calendar, key rates, case folders and their files
         intake             what a dropped file is (guarded, bounded reads)
         scan, index        the pipeline folder -> CaseStatus, and the TinyDB index that stores it
-        cardfile, cardedit the one card writer (lock, compare, replace) and its comment-keeping edits
-        files, locks, workers, import_journal
+        cardfile, cardedit the one card writer (lock, compare, replace, the version a form was built from)
+                           and its comment-keeping edits; cardchange: the card's common fields as a form edits them
+        files, locks, workers, import_journal   (files.drop_file: an upload, as if dropped into the folder)
+        audit, users       the audit log of the workspace; its accounts (argon2 hashes) in the root
     core/                  the pure domain: no files, no clock, no database; `today` is passed in
         model, money, dates, encodings, errors, names
         status             the typed case status (CaseStatus) the scan produces and the index stores
         card, cardbasis, cardfields, newcard, settings, plaintext   cards (cardbasis: the «основание» section)
-                           and settings, problems as values with file:line
+                           and settings, problems as values with file:line; newcase: the fields of a new case
+        eventrules         what each event needs (ШПИ with its check digit, result, ground) and when it is refused
+        roles              who may do what in the web workspace
         stages             the procedure of the regulation as one table
         route              the court route and the price of the claim
         basis_kinds        what the basis is (a code) and the law a claim on it cites; claimlaw: the

@@ -19,17 +19,15 @@ from typing import Callable, ContextManager
 from pathvalidate import sanitize_filename
 
 from kezdocs.core import card as card_mod
-from kezdocs.core import penalty
-from kezdocs.core.card import EVENT_CODES
+from kezdocs.core import eventrules, newcase, penalty
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.kinds import resolve_kind
-from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Charge, Payment, PenaltyMethod, PenaltyTerms
+from kezdocs.core.model import Charge, Payment, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import parse_amount
 from kezdocs.core.names import nfc
-from kezdocs.core.newcard import new_card_text
 from kezdocs.core.route import LAWSUIT, lawsuit_refusal
-from kezdocs.core.settings import SETTINGS_NAME
+from kezdocs.core.settings import SETTINGS_NAME, sample_refusal
 from kezdocs.core.stages import AgendaItem
 from kezdocs.core.stages import agenda as agenda_items
 from kezdocs.core.stages import agenda_json, assess, group_by_officer
@@ -37,14 +35,12 @@ from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
 from kezdocs.core.workdays import Calendar
 from kezdocs.demo import example_card
 from kezdocs.folders import cardedit, cardfile
-from kezdocs.folders.casefolder import (CALENDAR_FILE, RATES_FILE, Root, find_root, load_rates, open_root,
-                                        settings_template)
+from kezdocs.folders.casefolder import (CALENDAR_FILE, RATES_FILE, Root, find_root, folder_name, load_rates, open_root,
+                                        read_text, settings_template)
 from kezdocs.folders.files import write_text_atomic
 from kezdocs.folders.import_journal import messages as unfinished_imports
 from kezdocs.folders.scan import ScanResult, scan
 from kezdocs.service.sync import Synced, sync
-
-PAYMENT_WORDS = {"платеж", "платёж", "оплата", "payment"}
 
 
 def init_root(directory: Path) -> list[Path]:
@@ -53,7 +49,7 @@ def init_root(directory: Path) -> list[Path]:
     created = []
     settings = directory / SETTINGS_NAME
     if not settings.exists():
-        write_text_atomic(settings, settings_template())
+        write_text_atomic(settings, settings_template(sample=True))  # flagged until the clerk replaces it
         created.append(settings)
     example = directory / "Пример 2024-001 ООО Ромашка"
     if not (example / card_mod.CARD_NAME).exists():
@@ -62,25 +58,72 @@ def init_root(directory: Path) -> list[Path]:
     return created
 
 
-def new_case(root: Root, ask, number=None, debtor_type=None, debtor=None, inn="", addresses=(), administrator=None,
-             officer=None, phone="", basis="Договор аренды", basis_number="", basis_date="", kbk="",
-             charges=()) -> Path:
-    """Create `<number> <debtor>/дело.yaml`; what the options leave out is asked with `ask`."""
-    number = number or ask("Номер дела")
-    debtor_type = debtor_type or ask("Тип должника (юрлицо, ип, физлицо)", default="юрлицо")
-    debtor = debtor or ask("Наименование или ФИО должника")
-    administrator = administrator or root.settings.administrators[0]
-    officer = officer or ask("ФИО ответственного")
-    pairs = [tuple(a.split("=", 1)) if "=" in a else ("по договору", a) for a in addresses]
-    if not pairs:
-        kind = "регистрации" if debtor_type == "физлицо" else "по договору"
-        pairs = [(kind, ask(f"Адрес должника ({kind})"))]
-    rows = [tuple((c.split(";") + ["", "", ""])[:3]) for c in charges] or [("", "0", "")]
-    folder = root.path / sanitize_filename(f"{number} {debtor}".replace("«", "").replace("»", ""), platform="windows")
-    text = new_card_text(number, administrator, officer, phone, debtor_type, debtor, inn, pairs, basis,
-                                  basis_number, basis_date, kbk, rows)
-    cardfile.create_card(folder / card_mod.CARD_NAME, text, _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
+class FieldErrors(KezdocsError):
+    """Bad values of a form (a new case, an event's fields): `errors` maps each field's key to the Russian reason;
+    the message is every reason on its own line, with the field's label."""
+
+    def __init__(self, errors: dict[str, str], labels: dict[str, str]):
+        self.errors = dict(errors)
+        lines = [(labels.get(key) or key, message) for key, message in errors.items()]
+        super().__init__("\n".join(message if message.startswith(label) else f"{label}: {message}"
+                                   for label, message in lines))
+
+
+class EventRefused(KezdocsError):
+    """The case's stage does not accept the event (`eventrules.refusal`); `force` records it all the same (the
+    CLI says how: --force; the web offers only what the stage accepts)."""
+
+
+class LawsuitRefused(KezdocsError):
+    """Court order first (`route.lawsuit_refusal`); `force` writes the lawsuit all the same."""
+
+
+class DuplicatePayment(KezdocsError):
+    """The payment repeats one on the card (date, amount, document); `confirm` records it all the same."""
+
+
+def new_case(root: Root, ask, addresses=(), charges=(), **options) -> Path:
+    """`kezdocs new`: the options given (`newcase.from_options`), every other field the card needs asked in the
+    table's order with `ask(label, check, default)`, which asks again with `check`'s Russian reason until valid."""
+    administrators = root.settings.administrators
+    values, more_addresses, more_charges = newcase.from_options(options, addresses, charges)
+    values["administrator"] = values["administrator"] or next(iter(administrators), "")
+    for spec in newcase.NEW_CASE_FIELDS:
+        if not values[spec.key] and newcase.needed(spec.key, values, administrators):
+            values[spec.key] = ask(newcase.prompt(spec), lambda answer, key=spec.key: newcase.answer_problem(
+                key, answer, values, administrators) or (_number_taken(root, answer) if key == "number" else None),
+                spec.choices[0] if spec.choices else None).strip()
+    return create_case(root, values, addresses=more_addresses, charges=more_charges)
+
+
+def create_case(root: Root, values: dict[str, str], *, addresses=(), charges=()) -> Path:
+    """A new case: the folder «<номер> <должник>» with its commented card, from a form's values (`newcase`);
+    `addresses` and `charges` beyond the form's first. FieldErrors names every bad field, and a number another
+    case already has."""
+    values = newcase.cleaned(values)
+    errors = newcase.field_errors(values, root.settings.administrators, addresses=addresses, charges=charges)
+    taken = None if errors else _number_taken(root, values["number"])
+    if errors or taken:
+        raise FieldErrors(errors or {"number": taken}, newcase.LABELS)
+    name = f"{values['number']} {values['debtor']}".replace("«", "").replace("»", "")
+    folder = root.path / sanitize_filename(name, platform="windows")
+    cardfile.create_card(folder / card_mod.CARD_NAME, newcase.card_text(values, addresses, charges),
+                         _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
     return folder
+
+
+def _number_taken(root: Root, number: str) -> str | None:
+    """Which case already has the number: a folder named «<number> …», or one whose card has that «номер» (a card
+    with other problems too); None when none has."""
+    number = nfc(number.strip())
+    folders = root.case_folders()
+    twin = next((f for f in folders if folder_name(f) == number or folder_name(f).startswith(number + " ")), None)
+    for folder in folders if twin is None else ():
+        text, problem = read_text(folder / card_mod.CARD_NAME, folder_name(folder))
+        if problem is None and number in text and newcase.card_number(text) == number:  # `in`: only the cheap skip
+            twin = folder
+            break
+    return f"дело с номером {number} уже есть: папка «{folder_name(twin)}»" if twin else None
 
 
 def _checker(root: Root, shown: str):
@@ -88,31 +131,63 @@ def _checker(root: Root, shown: str):
     return lambda text: card_mod.parse_card(text, shown, root.settings.administrators)[1]
 
 
+def card_checker(root: Root, card_path: Path):
+    """`_checker` for a card by its path (the web workspace's card form asks the same rules)."""
+    return _checker(root, f"{folder_name(card_path.parent)}/{card_mod.CARD_NAME}")
+
+
+RECORD_LABELS = {"date": "дата (--date)", "amount": "сумма (--amount)"}
+
+
 def record_entry(root: Root, ref: str, event: str, when: str, fields: dict[str, str], amount: str | None,
-                 document: str | None) -> Path:
-    """Append an event (or a payment) to a card, keeping its comments; refuse what would break it."""
-    folder = _find_settled(root, ref)
-    path = folder.path / card_mod.CARD_NAME
-    if parse_date(when) is None:
-        raise KezdocsError(f"--date: «{when}» — не дата (пишите 15.04.2024)")
-    if event.lower() in PAYMENT_WORDS:
-        if amount is None:
-            raise KezdocsError("для платежа нужна --amount")
-        try:
-            if parse_amount(amount) <= 0:
-                raise ValueError
-        except ValueError:
-            raise KezdocsError(f"--amount: «{amount}» — не положительная сумма") from None
+                 document: str | None, *, force: bool = False, confirm: bool = False,
+                 expected_version: str | None = None) -> Path:
+    """Put an event (or a payment) into the card in date order, keeping its comments. Refused: what would break
+    the card; an event the stage does not accept (`EventRefused`, unless `force`); an event's bad fields
+    (`FieldErrors`); a payment entered twice (`DuplicatePayment`, unless `confirm`); a card changed since the form
+    was built (`cardfile.CardChanged`, when `expected_version` is given)."""
+    day = parse_date(when)
+    if day is None:
+        raise FieldErrors({"date": f"«{when}» — не дата (пишите 15.04.2024)"}, RECORD_LABELS)
+    code = eventrules.event_code(event)
+    if code is None:
+        raise KezdocsError(eventrules.unknown_event(event))
+    if code == eventrules.PAYMENT:
+        reason = eventrules.amount_problem(amount)
+        if reason:
+            raise FieldErrors({"amount": reason}, RECORD_LABELS)
         section, entry = "платежи", {"дата": when, "сумма": amount, **({"документ": document} if document else {})}
     else:
-        name = _event_name(event)
-        if name == EVENTS["judgment"] and "результат" not in fields:
-            raise KezdocsError("для «решение суда» нужно --field результат=" + "|".join(JUDGMENT_RESULTS.values()))
-        section, entry = "события", {"дата": when, "событие": name, **fields}
+        problems = eventrules.field_problems(code, fields)
+        if problems:
+            raise FieldErrors(problems, {f.key: f.label for f in eventrules.fields_of(code)})
+        section, entry = "события", {"дата": when, "событие": eventrules.event_name(code),
+                                     **eventrules.normalized(code, fields)}
+    folder = _find_settled(root, ref)
+    path = folder.path / card_mod.CARD_NAME
     shown = str(path.relative_to(root.path))
-    cardfile.update_card(path, lambda text: cardedit.append_entry(text, section, entry),
-                         _checker(root, shown), what="запись")
+
+    def edit(text: str) -> str:
+        case = card_mod.parse_card(text, shown, root.settings.administrators)[0]
+        if case is not None:  # a broken card is refused with its problems by the writer
+            _check_entry(root, case, code, day, entry, force=force, confirm=confirm)
+        return cardedit.insert_entry(text, section, entry)
+
+    cardfile.update_card(path, edit, _checker(root, shown), what="запись", expected_version=expected_version)
     return path
+
+
+def _check_entry(root: Root, case, code: str, day: date, entry: dict[str, str], *, force: bool, confirm: bool) -> None:
+    """The rules that need the card as it is now, read under its lock: the stage on the entry's date accepts the
+    event; a payment is not one already recorded."""
+    if code == eventrules.PAYMENT:
+        twin = eventrules.repeated_payment(case.payments, day, parse_amount(entry["сумма"]), entry.get("документ"))
+        if twin is not None and not confirm:
+            raise DuplicatePayment(eventrules.repeated_payment_text(twin))
+        return
+    reason = None if force else eventrules.stage_refusal(case, code, day, root.calendar, root.settings.thresholds)
+    if reason:
+        raise EventRefused(reason)
 
 
 def _find_settled(root: Root, ref: str):
@@ -127,16 +202,6 @@ def _find_settled(root: Root, ref: str):
                 raise
         time.sleep(cardfile.QUIET)
         waited += cardfile.QUIET
-
-
-def _event_name(event: str) -> str:
-    """An event by its Russian name or code; the Russian name is what goes on the card."""
-    lowered = event.strip().lower()
-    if lowered in EVENTS:
-        return EVENTS[lowered]
-    if lowered in EVENT_CODES:
-        return EVENTS[EVENT_CODES[lowered]]
-    raise KezdocsError(f"неизвестное событие «{event}». Допустимые: {', '.join(EVENTS.values())}, платеж")
 
 
 def status(root: Root, today: date, ref: str | None) -> Synced:
@@ -302,6 +367,9 @@ def generate(root: Root, ref: str | None, kind: str | None, today: date, out: Pa
     from kezdocs.paperwork import render  # docxtpl and fpdf: loaded by the one command that renders
     from kezdocs.paperwork.libreoffice import convert_to_pdf
 
+    refusal = sample_refusal(root.settings, resolve_kind(ref if all_cases else kind)) if (kind or all_cases) else None
+    if refusal:  # said once for a batch (render.generate refuses each document too)
+        raise KezdocsError(refusal)
     if all_cases:
         if kind is not None or ref is None:
             raise KezdocsError("с --all укажите только вид документа: kezdocs generate --all claim")
@@ -330,7 +398,7 @@ def _refuse_lawsuit(root: Root, folder, kind: str, today: date) -> None:
     assessment = assess(folder.case, today, root.calendar, root.settings.thresholds, penalty=calc.total)
     refusal = lawsuit_refusal(assessment.route, folder.case.events)
     if refusal:
-        raise KezdocsError(f"дело {folder.ref}: {refusal}")
+        raise LawsuitRefused(f"дело {folder.ref}: {refusal}")
 
 
 def _court_missing(root: Root, ref: str, kind: str, today: date) -> list[Missing]:

@@ -15,8 +15,9 @@ from datetime import date
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from kezdocs import cases, console
+from kezdocs import cases, clickru, console
 from kezdocs.console import print_problems, stderr, stdout
 from kezdocs.core import requirements
 from kezdocs.core.dates import parse_date
@@ -25,17 +26,27 @@ from kezdocs.folders import casefolder
 from kezdocs.folders.files import os_error_reason
 from kezdocs.service.sync import sync
 
+clickru.install()  # before the commands below are declared: click translates some help texts as they are
 
 def parse_today(value: str | None) -> date:
-    """--today as YYYY-MM-DD or DD.MM.YYYY, else the system date (the only clock the product reads)."""
+    """--today as `dates.parse_date` reads it, else the system date (the only clock the product reads)."""
     return _day_argument(value, "--today") if value else date.today()
 
 
 def _day_argument(text: str, name: str) -> date:
     parsed = parse_date(text)
     if parsed is None:
-        raise KezdocsError(f"{name}: «{text}» — не дата (пишите 2024-05-10 или 10.05.2024)")
+        raise KezdocsError(f"{name}: «{text}» — не дата (пишите 10.05.2024, 10.05.24 или 2024-05-10)")
     return parsed
+
+
+def warned_root(root: Path | None) -> casefolder.Root:
+    """The root, its settings' warning that they are still the sample of `kezdocs init` said first — for the
+    commands whose output does not list the root's problems anyway (status, dashboard and check do)."""
+    result = casefolder.open_root(root)
+    if result.sample_problem:
+        stderr.print(f"[yellow]Внимание: {escape(result.sample_problem.message)}[/yellow]")
+    return result
 
 
 def handle_errors(func):
@@ -51,7 +62,7 @@ def handle_errors(func):
                 traceback.print_exc()
             stderr.print(f"[red]Ошибка:[/red] {exc}")
             sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except OSError as exc:  # a full disk, a read-only share, no rights: the user's to fix, not a bug
             if debug:
@@ -76,11 +87,11 @@ def os_error_text(exc: OSError) -> str:
 
 root_option = click.option("--root", "root", type=click.Path(path_type=Path), default=None,
                            help="Папка с делами (иначе $KEZDOCS_ROOT, иначе ./casefiles).")
-today_option = click.option("--today", "today", default=None, help="Дата, на которую считать (ГГГГ-ММ-ДД).")
+today_option = click.option("--today", "today", default=None, help="Дата, на которую считать (ДД.ММ.ГГГГ).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Вывести JSON.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=clickru.RussianGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Показывать трассировку ошибок.")
 @click.version_option(package_name="kezdocs")
 def main(debug: bool) -> None:
@@ -97,6 +108,9 @@ def init(directory: Path) -> None:
     """
     for path in cases.init_root(directory):
         stdout.print(f"создано: {path}")
+    sample = casefolder.Root(directory).sample_problem
+    if sample:
+        stdout.print(f"[yellow]Дальше: {escape(sample.message)}[/yellow]")
 
 
 @main.command()
@@ -120,8 +134,20 @@ def new(root, **fields) -> None:
 
     Пример: kezdocs new --number 2024-018 --type юрлицо --debtor "ООО «Берёзка»" --inn 1831000010
     """
-    path = cases.new_case(casefolder.open_root(root), ask=click.prompt, **fields)
+    path = cases.new_case(casefolder.open_root(root), ask=_ask_until_valid, **fields)
     stdout.print(f"создано дело: {path}")
+
+
+def _ask_until_valid(label: str, check, default: str | None) -> str:
+    """Ask for a field; click shows `check`'s Russian reason and asks again until the answer is valid."""
+
+    def valid(answer: str) -> str:
+        reason = check(answer)
+        if reason:
+            raise click.UsageError(reason)
+        return answer
+
+    return click.prompt(label, default=default, value_proc=valid)
 
 
 @main.command()
@@ -132,15 +158,25 @@ def new(root, **fields) -> None:
 @click.option("--field", "fields", multiple=True, help="Доп. поле «ключ=значение» (шпи=…, результат=…, суд=…).")
 @click.option("--amount", default=None, help="Сумма (для платежа).")
 @click.option("--document", default=None, help="Документ (для платежа).")
+@click.option("--force", is_flag=True, help="Записать событие, даже если стадия дела его не допускает.")
+@click.option("--yes", "confirm", is_flag=True, help="Записать платёж, даже если такой же (дата, сумма, документ) уже есть.")
 @handle_errors
-def record(root, case, event, when, fields, amount, document) -> None:
-    """Записать в карточку событие или платёж, сохранив комментарии.
+def record(root, case, event, when, fields, amount, document, force, confirm) -> None:
+    """Записать в карточку событие или платёж (по порядку дат), сохранив комментарии.
 
-    Примеры: kezdocs record 2024-017 "претензия направлена" --date 15.04.2024 --field шпи=42755012345678
+    Примеры: kezdocs record 2024-017 "претензия направлена" --date 15.04.2024 --field шпи=42755012345675
              kezdocs record 2024-017 платеж --date 02.04.2024 --amount 5000 --document "п/п № 123"
     """
     extra = dict(_pair(f) for f in fields)
-    path = cases.record_entry(casefolder.open_root(root), case, event, when, extra, amount, document)
+    opened = casefolder.open_root(root)
+    try:
+        path = cases.record_entry(opened, case, event, when, extra, amount, document, force=force, confirm=confirm)
+    except cases.EventRefused as exc:
+        raise KezdocsError(f"{exc}; чтобы записать всё равно — --force") from None
+    except cases.DuplicatePayment as exc:
+        if not click.confirm(f"{exc}. Записать ещё один такой платёж?", default=False):
+            raise KezdocsError("платёж не записан") from None
+        path = cases.record_entry(opened, case, event, when, extra, amount, document, force=force, confirm=True)
     stdout.print(f"записано в {path}")
 
 
@@ -198,30 +234,30 @@ def _root_calendar(root):
 
 @calendar.command("workdays")
 @root_option
-@click.argument("start", metavar="FROM")
+@click.argument("start", metavar="ДАТА")
 @click.argument("n", type=click.IntRange(min=0))
 @json_option
 @handle_errors
 def calendar_workdays(root, start, n, as_json) -> None:
-    """N-й рабочий день после даты FROM (сама дата не считается).
+    """N-й рабочий день после ДАТЫ (сама дата не считается).
 
     Пример: kezdocs calendar workdays 2024-05-27 10
     """
-    day = _day_argument(start, "FROM")
+    day = _day_argument(start, "ДАТА")
     console.print_workday(day, n, _root_calendar(root).add_working_days(day, n), as_json)
 
 
 @calendar.command("is-working")
 @root_option
-@click.argument("day", metavar="DATE")
+@click.argument("day", metavar="ДАТА")
 @json_option
 @handle_errors
 def calendar_is_working(root, day, as_json) -> None:
-    """Рабочий ли день DATE и почему.
+    """Рабочий ли день ДАТА и почему.
 
     Пример: kezdocs calendar is-working 2024-05-10
     """
-    parsed = _day_argument(day, "DATE")
+    parsed = _day_argument(day, "ДАТА")
     console.print_working_day(_root_calendar(root), parsed, as_json)
 
 
@@ -263,7 +299,7 @@ def reindex(root, today) -> None:
 
     Пример: kezdocs reindex --root casefiles
     """
-    result = cases.reindex(casefolder.open_root(root), parse_today(today))
+    result = cases.reindex(warned_root(root), parse_today(today))
     stdout.print(f"индекс перестроен: дел — {len(result.records)}")
 
 
@@ -333,7 +369,7 @@ def package_command(root, today, case, force) -> None:
     from kezdocs.paperwork import package
 
     try:
-        result = package.build(casefolder.open_root(root), case, parse_today(today), force)
+        result = package.build(warned_root(root), case, parse_today(today), force)
     except package.NotIncluded as exc:  # files that cannot go in: exit 1, each named
         console.print_refusal(str(exc))
         sys.exit(1)
@@ -365,7 +401,7 @@ def report_options(func):
 def _write_report(kind: str, when, root, administrator, fmt, out, as_json) -> None:
     from kezdocs.paperwork import report_files
 
-    path, result = report_files.write(casefolder.open_root(root), kind, when, administrator, fmt, out)
+    path, result = report_files.write(warned_root(root), kind, when, administrator, fmt, out)
     console.print_report(path, result, as_json)
     if result.failed or result.warnings:
         sys.exit(1)
@@ -427,7 +463,7 @@ def import_registry(root, file, dry_run, template, as_json) -> None:
         return
     if file is None:
         raise KezdocsError("укажите файл реестра (образец: kezdocs import --template реестр.xlsx)")
-    result = registry_import.import_registry(casefolder.open_root(root), file, dry_run)
+    result = registry_import.import_registry(warned_root(root), file, dry_run)
     console.print_import(result, as_json)
     if result.problems:
         sys.exit(1)
@@ -445,7 +481,7 @@ def export_cases(root, today, file) -> None:
     """
     from kezdocs.paperwork import registry_export
 
-    result = registry_export.export_cases(casefolder.open_root(root), parse_today(today), file)
+    result = registry_export.export_cases(warned_root(root), parse_today(today), file)
     console.print_export(result)
     if result.problems:
         sys.exit(1)
@@ -475,8 +511,12 @@ def generate(root, today, as_json, case, kind, all_cases, out, pdf, force) -> No
 
     Примеры: kezdocs generate 2024-017 претензия --today 2024-05-20;  kezdocs generate --all claim --pdf
     """
-    result = cases.generate(casefolder.open_root(root), case, kind, parse_today(today), out, all_cases=all_cases,
-                            pdf=pdf, progress=console.progress_bar, force=force)
+    chosen = warned_root(root)
+    try:
+        result = cases.generate(chosen, case, kind, parse_today(today), out, all_cases=all_cases,
+                                pdf=pdf, progress=console.progress_bar, force=force)
+    except cases.LawsuitRefused as exc:
+        raise KezdocsError(f"{exc}; сформировать иск всё равно — --force") from None
     console.print_generated(result, as_json)
     if result.skipped:
         sys.exit(1)
@@ -513,7 +553,7 @@ def templates_copy(name, root) -> None:
     """
     from kezdocs.paperwork.template_sources import copy_template
 
-    written = copy_template(casefolder.open_root(root), name)
+    written = copy_template(warned_root(root), name)
     stdout.print(f"скопирован шаблон: {written} — правьте его в Word; документы теперь заполняются по нему")
 
 
@@ -561,3 +601,100 @@ def demo(root, today) -> None:
     day = parse_today(today)
     demo_root.build(root_path, day)
     console.print_status_table(demo_root.after_scan(casefolder.open_root(root_path), day, stdout))
+
+
+# --- the web workspace and its accounts -------------------------------------------------------
+
+@main.command()
+@root_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Адрес, на котором слушать: 127.0.0.1 — только этот компьютер; 0.0.0.0 — вся сеть (нужны учётные записи).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="Порт.")
+@handle_errors
+def serve(root, host, port) -> None:
+    """Веб-интерфейс: дела, события, документы, отчёты — в браузере; наблюдение за папками в том же процессе.
+
+    Пример: kezdocs serve --root \\\\server\\дела --host 0.0.0.0 --port 8080  (затем откройте http://сервер:8080)
+    """
+    from kezdocs.web.server import Server, quiet_waitress
+
+    debug = click.get_current_context().find_root().params.get("debug", False)
+    server = Server(casefolder.open_root(root), host, port, debug=debug)
+    quiet_waitress()
+    stdout.print("Проверяю дела…")
+    server.start()
+    stdout.print(f"Рабочее место открыто: {server.url} (остановить — Ctrl+C)")
+    server.serve_forever()
+
+
+@main.group()
+def users() -> None:
+    """Учётные записи веб-интерфейса: роли специалист, юрист, финансист, наблюдатель."""
+
+
+@users.command("add")
+@root_option
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice(["специалист", "юрист", "финансист", "наблюдатель"],
+                                                          case_sensitive=False), help="Роль пользователя.")
+@click.password_option("--password", prompt="Пароль", confirmation_prompt="Пароль ещё раз",
+                       help="Пароль (не короче 8 знаков; если не указан — будет запрошен).")
+@handle_errors
+def users_add(root, login, role, password) -> None:
+    """Завести пользователя (пароль хранится только в виде хэша Argon2).
+
+    Пример: kezdocs users add ivanova --role юрист
+    """
+    from kezdocs.folders import users as accounts
+
+    user = accounts.add_user(casefolder.open_root(root).path, login, role.lower(), password)
+    stdout.print(f"пользователь {user.login} заведён, роль: {user.role}")
+
+
+@users.command("list")
+@root_option
+@handle_errors
+def users_list(root) -> None:
+    """Пользователи веб-интерфейса и их роли.
+
+    Пример: kezdocs users list
+    """
+    from kezdocs.folders import users as accounts
+
+    found = accounts.list_users(casefolder.open_root(root).path)
+    for user in found:
+        stdout.print(f"{user.login}\t{user.role}")
+    if not found:
+        stdout.print("учётных записей нет: веб-интерфейс открывается только на 127.0.0.1")
+
+
+@users.command("remove")
+@root_option
+@click.argument("login")
+@handle_errors
+def users_remove(root, login) -> None:
+    """Удалить пользователя.
+
+    Пример: kezdocs users remove ivanova
+    """
+    from kezdocs.folders import users as accounts
+
+    accounts.remove_user(casefolder.open_root(root).path, login)
+    stdout.print(f"пользователь {login} удалён")
+
+
+@users.command("password")
+@root_option
+@click.argument("login")
+@click.password_option("--password", prompt="Новый пароль", confirmation_prompt="Пароль ещё раз",
+                       help="Новый пароль (если не указан — будет запрошен).")
+@handle_errors
+def users_password(root, login, password) -> None:
+    """Сменить пароль пользователя.
+
+    Пример: kezdocs users password ivanova
+    """
+    from kezdocs.folders import users as accounts
+
+    accounts.set_password(casefolder.open_root(root).path, login, password)
+    stdout.print(f"пароль пользователя {login} изменён")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the results printed here; importing them would load openpyx
     from kezdocs.paperwork.registry_import import ImportResult
 
 stdout = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, soft_wrap=not sys.stderr.isatty())  # a log gets whole lines
 
 
 def print_json(data) -> None:

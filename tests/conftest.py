@@ -12,6 +12,8 @@ from kezdocs import demo
 
 DEMO_DAY = date(2026, 11, 24)
 
+pytest_plugins = ["webdriver"]  # the browser tests' fixtures: browser, page, site
+
 
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory) -> Path:

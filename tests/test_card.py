@@ -38,7 +38,7 @@ def test_example_card_parses_exactly():
     assert case.penalty.method is PenaltyMethod.PERCENT and case.penalty.percent == Decimal("0.1")
     assert case.charges[0].amount == Decimal("15000.00") and case.charges[0].due == date(2024, 3, 10)
     assert case.payments[0].amount == Decimal("5000") and case.payments[0].document == "п/п № 123"
-    assert case.events[0].kind == "claim_sent" and case.events[0].fields["шпи"] == "42755012345678"
+    assert case.events[0].kind == "claim_sent" and case.events[0].fields["шпи"] == "42755012345675"
 
 
 @pytest.mark.parametrize("written, expected", [

@@ -254,7 +254,7 @@ PREMISES = Basis("Договор аренды нежилого помещени�
 SERVICES = Basis("Договор на оказание платных услуг", "44", date(2026, 2, 1), rent_clause="2.3")
 CHARGES = (Charge("I квартал 2026", Decimal("15000.00"), date(2026, 3, 10)),
            Charge("II квартал 2026", Decimal("30000.00"), date(2026, 6, 10)))
-BEFORE_COURT = (Event(date(2026, 7, 1), "claim_sent", {"шпи": "42755012345678"}), Event(date(2026, 8, 10), "memo_sent"),
+BEFORE_COURT = (Event(date(2026, 7, 1), "claim_sent", {"шпи": "42755012345675"}), Event(date(2026, 8, 10), "memo_sent"),
                 Event(date(2026, 8, 14), "decision_taken"))
 
 

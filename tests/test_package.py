@@ -21,7 +21,7 @@ from kezdocs.paperwork.pdftext import text_pdf
 TODAY = date(2024, 9, 16)
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
-SHPI_1, SHPI_2 = "42755012345678", "42755012345685"
+SHPI_1, SHPI_2 = "42755012345675", "42755012345685"
 needs_libreoffice = pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен")
 
 CARD = f"""номер: 2024-017

@@ -15,7 +15,7 @@ INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
 PERSON_INN = "183100000000"
 PERSON_INN = PERSON_INN[:10] + stdnum_inn.calc_personal_check_digits(PERSON_INN[:10])
-SHPI_1, SHPI_2 = "42755012345678", "42755012345685"
+SHPI_1, SHPI_2 = "42755012345675", "42755012345685"
 
 
 def make_case(debtor=None, events=None, claim="да", accounts=""):

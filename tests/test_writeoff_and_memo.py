@@ -76,7 +76,7 @@ def test_no_valid_ground_is_refused_naming_the_allowed_ones(events, said):
     assert problem in missing(KINDS["write-off"], facts)  # `generate` refuses with this line
 
 
-CLAIM = Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345678"})
+CLAIM = Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345675"})
 
 
 # Every fact of the memo comes from the card: the claim's date and tracking number from the event; «не
@@ -84,7 +84,7 @@ CLAIM = Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345678"})
 # pre-trial claim is required by law (АПК РФ ст. 4 ч. 5).
 @pytest.mark.parametrize("debtor_type, events, required, present, absent", [
     (DebtorType.ENTREPRENEUR, [CLAIM], True,
-     ("Требование (претензия) направлено должнику 20 февраля 2026", "42755012345678",
+     ("Требование (претензия) направлено должнику 20 февраля 2026", "42755012345675",
       "неисполнении должником требования"), ("не предусмотрено",)),
     (DebtorType.ENTREPRENEUR, [], True, ("неуплате должником",),
      ("не предусмотрено", "направлено должнику", "копии требований")),

@@ -13,7 +13,9 @@
 
 Every amount comes from `ledger` (and the penalty from `penalty`), the same
 functions `kezdocs status` uses, so the figures agree. Cases with a broken
-card are left out and listed in `Report.skipped`; a case whose figures cannot
+card are left out and listed in `Report.skipped`, and so is a case whose number
+the card of a folder before it already gives (`status.duplicates`: no case is
+counted twice); a case whose figures cannot
 be computed (or whose card cannot be read) is left out and listed in
 `Report.failed`, and the others still make the report. A `Report` is a
 layout-free table (`tables`); `xlsx` and `report_files` render it, after
@@ -31,6 +33,7 @@ from kezdocs.core.keyrates import KeyRates
 from kezdocs.core.ledger import Ledger, allocate
 from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Case, Problem
 from kezdocs.core.money import ZERO
+from kezdocs.core.status import duplicate_message, duplicates
 from kezdocs.core.tables import Column, Report, ratio
 
 REGULATION = "Регламенту, утверждённому постановлением Администрации Кезского района от 18.05.2023 № 779"
@@ -83,13 +86,21 @@ def same_administrator(card_value: str, wanted: str) -> bool:
 
 
 def select(folders: Iterable[Loaded], administrator: str | None) -> tuple[list[Case], tuple[Problem, ...]]:
-    """The valid cases of the administrator (all when None), and a problem per broken card."""
+    """The valid cases of the administrator (all when None), and a problem per case left out: a broken card,
+    or a number the card of a folder before it already gives (the first by folder order is counted)."""
+    folders = list(folders)
+    repeated = duplicates((f.case.number, f.name) for f in folders if f.case is not None)
     cases, skipped = [], []
     for folder in folders:
         if folder.case is None:
             first = f": {folder.problems[0]}" if folder.problems else ""
             skipped.append(Problem(folder.name, None, f"дело в папке «{folder.name}» не включено в отчёт — "
                                                       f"в карточке ошибки{first}"))
+        elif folder.name in repeated.get(folder.case.number, ())[1:]:
+            names = repeated[folder.case.number]
+            skipped.append(Problem(folder.name, None, f"дело в папке «{folder.name}» не включено в отчёт — "
+                                                      f"{duplicate_message(folder.case.number, names)}; "
+                                                      f"в отчёте — дело из папки «{names[0]}»"))
         elif administrator is None or same_administrator(folder.case.administrator, administrator):
             cases.append(folder.case)
     return cases, tuple(skipped)

@@ -163,7 +163,7 @@ def lawsuit_refusal(route: Route | None, events: Iterable[Event]) -> str | None:
     Court order first: a claim that belongs to a court order, brought as a lawsuit, is returned
     (ГПК РФ ст. 135 ч. 1 п. 1.1) or left without consideration (АПК РФ ст. 148 ч. 1 п. 2.1). Only a
     cancelled order (the event «судебный приказ отменен», ГПК РФ ст. 129; АПК РФ ст. 229.5 ч. 4) opens the
-    lawsuit; the user may still force it.
+    lawsuit; the user may still force it (each interface says how).
     """
     if route is None or not route.order or any(e.kind == ORDER_CANCELLED for e in events):
         return None
@@ -174,6 +174,5 @@ def lawsuit_refusal(route: Route | None, events: Iterable[Event]) -> str | None:
         consequence = ("иск по такому требованию возвращается (ГПК РФ ст. 135 ч. 1 п. 1.1; "
                        "приказное производство — ГПК РФ ст. 121, 122)")
     return (f"исковое заявление не сформировано: требование подлежит рассмотрению в порядке приказного "
-            f"производства — {route.label}; {consequence}. Сначала подайте заявление о выдаче судебного приказа "
-            f"(kezdocs generate … court-order). Если приказ отменён, запишите событие «судебный приказ отменен» "
-            f"с датой определения; сформировать иск всё равно — --force")
+            f"производства — {route.label}; {consequence}. Сначала подайте заявление о выдаче судебного приказа. "
+            f"Если приказ отменён, запишите событие «судебный приказ отменен» с датой определения")

@@ -68,7 +68,7 @@ _SAMPLE_DEBTORS = {
 def sample_case(debtor_type: DebtorType = DebtorType.LEGAL) -> Case:
     """A case that went the whole way, so every group of every document has data."""
     events = (
-        Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345678"}),
+        Event(date(2026, 2, 20), "claim_sent", {"шпи": "42755012345675"}),
         Event(date(2026, 3, 30), "memo_sent"), Event(date(2026, 4, 6), "decision_taken"),
         Event(date(2026, 4, 15), "lawsuit_filed", {"дело_суда": "А71-1234/2026"}),
         Event(date(2026, 6, 10), "judgment", {"result": "granted"}), Event(date(2026, 7, 13), "judgment_in_force"),
@@ -100,6 +100,6 @@ def sample_facts(debtor_type: DebtorType = DebtorType.LEGAL) -> Facts:
     calc = calculate(case.charges, case.payments, case.penalty, SAMPLE_TODAY, KeyRates([]))
     calc = replace(calc, warnings=("Расчёт выполнен по 24.11.2026, а последнее известное изменение ключевой ставки — "
                                    "с 27.07.2026: если ставка с тех пор менялась, добавьте её и пересчитайте.",))
-    files = (("Договор/договор аренды 12-2025.pdf", 3), ("Почта/квитанция 42755012345678.pdf", 1))
+    files = (("Договор/договор аренды 12-2025.pdf", 3), ("Почта/квитанция 42755012345675.pdf", 1))
     return Facts(case, sample_settings(), SAMPLE_TODAY, calc, stages.assess(case, SAMPLE_TODAY, Calendar(), penalty=calc.total),
                  None, files)

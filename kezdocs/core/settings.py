@@ -3,6 +3,11 @@
 Pure: `parse_settings(text, source)` returns `Settings` and problems. Sections
 that other features own (document classification rules, the watcher) are kept
 as plain data in `Settings.extra` for those modules to read.
+
+The settings `kezdocs init` writes are a sample: the line «образец: да» (`SAMPLE_KEY`) marks them until the
+clerk has put in the administration's own details and deleted it. Until then every command warns
+(`SAMPLE_MESSAGE`, a problem of the settings) and no document a court, a debtor, a bank or the bailiffs read is
+written with the sample's details (`sample_refusal`).
 """
 from __future__ import annotations
 
@@ -86,9 +91,18 @@ class Settings:
     # КБК of the penalty and fines per income КБК: ((income, penalty), ...); read it through `penalty_kbk`
     penalty_kbks: tuple[tuple[str, str], ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)  # sections owned by other modules
+    sample_line: int | None = None  # the line of «образец: да»: the details are still those of `kezdocs init`
 
 
-TOP_KEYS = ("администрация", "краткое_наименование", "адрес", "телефон", "email", "инн", "огрн",
+SAMPLE_KEY = "образец"
+SAMPLE_FIX = "замените реквизиты в {file} своими и удалите строку «образец: да» (строка {line})"
+SAMPLE_MESSAGE = "настройки — образец из kezdocs init: " + SAMPLE_FIX
+# Documents kept inside the administration (the memo to the head, the write-off decision): written even from the
+# sample settings. Every other kind goes to a court, a debtor, a bank or the bailiffs.
+INTERNAL_KINDS = frozenset({"memo", "write-off"})
+_YES, _NO = frozenset({"да", "yes", "true"}), frozenset({"нет", "no", "false"})
+
+TOP_KEYS = (SAMPLE_KEY, "администрация", "краткое_наименование", "адрес", "телефон", "email", "инн", "огрн",
             "код_главного_администратора", "реквизиты", "администраторы", "глава", "подписант", "представитель",
             "суды", "фссп", "пороги", "кбк_пеней", "классификация", "наблюдение", "документы")
 PAYMENT_KEYS = {"получатель": "recipient", "инн": "inn", "кпп": "kpp", "казначейский_счет": "treasury_account",
@@ -151,7 +165,31 @@ def parse_settings(text: str, source: str = SETTINGS_NAME) -> tuple[Settings, li
     values["thresholds"] = _thresholds(root.get("пороги"), bad)
     values["penalty_kbks"] = _penalty_kbks(root.get("кбк_пеней"), bad)
     values["extra"] = {key: _checked_section(key, root[key], source, problems) for key in OWNED_ELSEWHERE if key in root}
+    values["sample_line"] = _sample_line(root, source, problems)
     return Settings(**values), problems
+
+
+def _sample_line(root: Map, source: str, problems: list[Problem]) -> int | None:
+    """The line of «образец: да» (and its warning among the problems); None when the settings are the clerk's own."""
+    if SAMPLE_KEY not in root:
+        return None
+    line, value = root.line_of(SAMPLE_KEY), (plaintext.strip(root.get(SAMPLE_KEY)) or "").lower()
+    if value in _NO:
+        return None
+    problems.append(Problem(source, line, SAMPLE_MESSAGE.format(file=source, line=line), SAMPLE_KEY))
+    if value not in _YES:  # still taken for a sample: only the clerk knows the details were replaced
+        problems.append(Problem(source, line, f"«{SAMPLE_KEY}: {value}» не понято: после замены реквизитов образца "
+                                              "удалите эту строку"))
+    return line
+
+
+def sample_refusal(settings: Settings, kind) -> str | None:
+    """Why a document of `kind` (a `kinds.Kind`) may not be written from these settings: they are still the
+    sample of `kezdocs init` and the document leaves the administration. None when it may."""
+    if settings.sample_line is None or kind.code in INTERNAL_KINDS:
+        return None
+    return (f"документ «{kind.title}» не сформирован: в нём были бы реквизиты образца из kezdocs init; "
+            + SAMPLE_FIX.format(file=SETTINGS_NAME, line=settings.sample_line))
 
 
 def _checked_section(section: str, value, source: str, problems: list[Problem]):

@@ -41,7 +41,7 @@ from kezdocs.core.settings import Thresholds
 from kezdocs.core.workdays import Calendar
 
 __all__ = ["STAGES", "STEPS", "COURT", "WRIT", "Assessment", "Deadline", "AgendaItem", "Thresholds",
-           "assess", "agenda", "agenda_json", "group_by_officer", "stage_checklist",
+           "allowed_events", "assess", "agenda", "agenda_json", "group_by_officer", "stage_checklist",
            "stage_documents", "stage_label"]
 
 ZERO = Decimal("0")
@@ -246,6 +246,14 @@ PRE_COURT = frozenset({"current", "overdue", "overdue_no_claim", "claim_sent", "
 
 def stage_label(code: str) -> str:
     return STAGES[code].label
+
+
+def allowed_events(stage: str) -> tuple[str, ...]:
+    """The event codes `stage` accepts, in the table's order: its moves, its notes, the write-off while the case is
+    open (3.4) and what is recorded at any stage (3.2). What `record` offers and refuses; the walk (`_apply`) reads
+    the same table."""
+    info = STAGES[stage]
+    return tuple(dict.fromkeys([*info.on, *info.notes, *([] if info.closed else ALWAYS), *sorted(ANYTIME)]))
 
 
 def stage_documents(stage: str, proceeding: str | None, accounts_known: bool) -> tuple[str, ...]:

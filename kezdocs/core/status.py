@@ -14,9 +14,10 @@ before the value was known (no card, an internal error): the dashboard and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Iterable, Sequence
 
 from kezdocs.core.money import as_text
 
@@ -116,6 +117,7 @@ class CaseStatus:
     administrator: str | None = None
     officer: str | None = None
     kbk: str | None = None
+    inn: str | None = None  # the debtor's ИНН: the web workspace searches by it
     stage: str = CARD_ERROR
     stage_label: str = "дело не обработано"
     next_action: str | None = None
@@ -204,3 +206,48 @@ def _money(text: str | None) -> Decimal | None:
 
 def _money_text(amount: Decimal | None) -> str | None:
     return as_text(amount) if amount is not None else None
+
+
+# --- one number, one case ----------------------------------------------------------------------------
+
+def duplicate_message(number: str, folders: Sequence[str]) -> str:
+    """«номер дела 2024-001 повторяется: папки «A» и «B»»: the one wording of a repeated number."""
+    names = [f"«{folder}»" for folder in folders]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} и {names[-1]}"
+    return f"номер дела {number} повторяется: папки {listed}"
+
+
+def duplicates(numbered: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """(number, folder) pairs in folder order -> each number more than one folder's card gives, with its folders.
+
+    The number is the case's name everywhere (commands, reports, the court's papers); two cards giving one
+    number are two cases nobody can tell apart, so each is a problem and every count takes only the first.
+    """
+    folders: dict[str, list[str]] = {}
+    for number, folder in numbered:
+        folders.setdefault(number, []).append(folder)
+    return {number: tuple(names) for number, names in folders.items() if len(names) > 1}
+
+
+def repeats(records: Iterable[CaseStatus]) -> set[str]:
+    """The folders whose case repeats the number of a folder before it: a total counts each case once."""
+    return {folder for folders in _numbered_duplicates(records).values() for folder in folders[1:]}
+
+
+def with_duplicates(records: list[CaseStatus]) -> list[CaseStatus]:
+    """The records, each case whose number another card repeats carrying the problem that names the folders.
+
+    Computed over all records after every scan and never stored in the index: it changes when the other
+    folder changes, which this case's fingerprint does not see.
+    """
+    repeated = _numbered_duplicates(records)
+    shown = {folder: duplicate_message(number, folders) + " — у каждого дела свой номер: исправьте «номер» в "
+                                                          "карточке одного из них"
+             for number, folders in repeated.items() for folder in folders}
+    return [replace(r, problems=(*r.problems, StatusProblem(None, None, shown[r.folder]))) if r.folder in shown else r
+            for r in records]
+
+
+def _numbered_duplicates(records: Iterable[CaseStatus]) -> dict[str, tuple[str, ...]]:
+    """`duplicates` of the cases whose card was read (a broken card's record is named by its folder)."""
+    return duplicates((r.case, r.folder) for r in records if not r.card_error)

@@ -12,6 +12,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from kezdocs.core.dates import parse_date
+
 
 def _yaml() -> YAML:
     """Round trip, long lines kept whole, lists indented as the example card writes them."""
@@ -38,7 +40,18 @@ def _edit(text: str, change) -> str:
 
 def append_entry(text: str, section: str, entry: dict[str, str]) -> str:
     """`entry` appended to the list `section` (события / платежи), in flow style like the example card."""
+    return _put(text, section, entry, len)
 
+
+def insert_entry(text: str, section: str, entry: dict[str, str]) -> str:
+    """`entry` put into the list `section` in date order (`_position`), in flow style like the example card.
+    Comments stay with the entries they follow; an event out of order would make the card wrong."""
+    day = parse_date(entry["дата"])
+    return _put(text, section, entry, lambda existing: _position(
+        [parse_date(str(item.get("дата", ""))) if isinstance(item, dict) else None for item in existing], day))
+
+
+def _put(text: str, section: str, entry: dict[str, str], position) -> str:
     def change(data: CommentedMap) -> None:
         row = CommentedMap((k, v) for k, v in entry.items())
         row.fa.set_flow_style()
@@ -47,9 +60,19 @@ def append_entry(text: str, section: str, entry: dict[str, str]) -> str:
             existing = CommentedSeq()
             data[section] = existing
         existing.fa.set_block_style()
-        existing.append(row)
+        existing.insert(position(existing), row)
 
     return _edit(text, change)
+
+
+def _position(dates: list, day) -> int:
+    """After the last entry dated on or before `day`; else before the first dated later; else at the end."""
+    if day is None:
+        return len(dates)
+    not_later = [i for i, when in enumerate(dates) if when is not None and when <= day]
+    if not_later:
+        return not_later[-1] + 1
+    return next((i for i, when in enumerate(dates) if when is not None), len(dates))
 
 
 def set_debtor_fields(text: str, extras: dict[str, str]) -> str:

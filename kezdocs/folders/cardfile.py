@@ -22,6 +22,11 @@ saves in those few microseconds (one read of a small file and one rename)
 would see its save replaced by the card with our edit applied to the text
 before it. No lock can close that, since editors take none.
 
+A form (the web workspace) is built from one state of the card and carries
+its version (`card_version`); a submit passes it as `expected_version`, and a
+card that changed since is not written (`CardChanged`, with the card's new
+state), since the form's values were chosen for a card that is gone.
+
 The card keeps its encoding (UTF-8, UTF-8 with BOM, Windows-1251), its line
 endings (LF or CRLF) and, through the edit functions of `card`, its comments.
 """
@@ -47,6 +52,7 @@ QUIET = 0.25  # seconds a card must stay unchanged to count as saved, unless kez
 SETTLE_MAX = 5.0  # seconds to wait for an editor to finish saving before working with what is there
 LOCK_BUCKETS = 256
 ATTEMPTS = 20  # edits re-applied because the card changed under us, before giving up
+VERSION_CHARS = 16  # hex digits of sha256 a form carries as the card's version
 
 
 def encode(text: str, encoding: Encoding, shown: str) -> bytes:
@@ -76,12 +82,36 @@ def _shown(card_path: Path) -> str:
     return f"{Path(card_path).parent.name}/{Path(card_path).name}"
 
 
+def version_of(data: bytes) -> str:
+    """The version of a card's bytes: what a form carries to tell, on submit, whether the card changed since."""
+    return hashlib.sha256(data).hexdigest()[:VERSION_CHARS]
+
+
+def card_version(card_path: Path) -> str:
+    """The version of the card as it stands once nobody is saving it (a form is built from this state)."""
+    card_path = Path(card_path)
+    return version_of(_settled_read(card_path, lock_path(card_path), _shown(card_path)))
+
+
+class CardChanged(KezdocsError):
+    """The card is no longer the one a form was built from: nothing was written; `text` and `version` are its state."""
+
+    def __init__(self, text: str, version: str):
+        super().__init__("карточку дела изменили после того, как вы открыли форму; ничего не записано — "
+                         "проверьте её новое состояние и повторите")
+        self.text = text
+        self.version = version
+
+
 def update_card(card_path: Path, edit: Callable[[str], str], check: Callable[[str], list[Problem]],
-                *, what: str = "запись") -> str:
+                *, what: str = "запись", expected_version: str | None = None) -> str:
     """Apply `edit` to the card's text and write it back, losing neither our change nor anybody else's.
 
     `check(text)` returns the problems of a card text; the card is written only
-    when the edited text has none. Returns the text written.
+    when the edited text has none. With `expected_version` (a form's), a card
+    that changed since the form was built is left alone: `CardChanged`, since
+    the form's values were chosen for a card that is no longer there.
+    Returns the text written.
     """
     card_path = Path(card_path)
     shown = _shown(card_path)
@@ -94,6 +124,8 @@ def update_card(card_path: Path, edit: Callable[[str], str], check: Callable[[st
             except UnicodeDecodeError:
                 raise KezdocsError(f"{shown}: карточка не в UTF-8 и не в Windows-1251 — "
                                    "сохраните её как текст UTF-8") from None
+            if expected_version is not None and expected_version != version_of(data):
+                raise CardChanged(text, version_of(data))
             try:
                 new_text = edit(text)
             except ValueError:  # the text is no card at all (half saved, or broken): judged below

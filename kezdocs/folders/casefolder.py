@@ -22,7 +22,8 @@ from kezdocs.core.classification import rules_from_settings
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import Case, Problem
 from kezdocs.core.names import is_ignored, name_problem, nfc, shown_name
-from kezdocs.core.settings import SETTINGS_NAME, Settings, parse_settings
+from kezdocs.core.settings import SAMPLE_KEY, SETTINGS_NAME, Settings, parse_settings
+from kezdocs.core.status import duplicate_message
 from kezdocs.folders.files import os_error_reason
 
 OWN_DIR = ".kezdocs"  # index, logs, locks
@@ -80,6 +81,7 @@ class Root:
         self.path = Path(path)
         if not self.path.is_dir():
             raise KezdocsError(f"папка с делами не найдена: {self.path}")
+        _refuse_case_folder(self.path)
 
     @property
     def own_dir(self) -> Path:
@@ -143,9 +145,22 @@ class Root:
         return self._rules[0]
 
     @property
+    def sample_problem(self) -> Problem | None:
+        """The warning that the settings are still the sample of `kezdocs init`; None once they are the clerk's."""
+        return next((p for p in self.settings_problems if p.field == SAMPLE_KEY), None)
+
+    @property
     def root_problems(self) -> list[Problem]:
-        """Problems of the root's own files (settings, classification rules, calendar, key rates)."""
-        return [*self.settings_problems, *self._rules[1], *self._calendar[1], *self._rates[1]]
+        """Problems of the root's own files (settings, classification rules, calendar, key rates), and of a root
+        that has neither (a mistyped --root, most likely)."""
+        return [*self._empty(), *self.settings_problems, *self._rules[1], *self._calendar[1], *self._rates[1]]
+
+    def _empty(self) -> list[Problem]:
+        if (self.path / SETTINGS_NAME).is_file() or self.case_folders():
+            return []
+        return [Problem(SETTINGS_NAME, None, f"в папке «{self.path}» нет ни {SETTINGS_NAME}, ни папок дел (с файлом "
+                                             f"{CARD_NAME}) — похоже, это не папка с делами; укажите папку с делами: "
+                                             f"--root \"…\", или создайте её: kezdocs init \"{self.path}\"")]
 
     def case_folders(self) -> list[Path]:
         """Folders directly under the root that hold a card, in name order; links are not followed."""
@@ -171,6 +186,10 @@ class Root:
     def find(self, ref: str) -> CaseFolder:
         """The case named by number or folder name; a Russian error when there is none or several."""
         wanted = nfc(ref.strip().rstrip("/\\"))
+        direct = self.path / wanted
+        if wanted and "/" not in wanted and "\\" not in wanted and not wanted.startswith(".") \
+                and (direct / CARD_NAME).is_file():
+            return self.load(direct)  # a folder's own name: no need to list 10 000 folders
         folders = self.case_folders()
         by_name = [f for f in folders if folder_name(f) == wanted]
         if by_name:
@@ -184,13 +203,30 @@ class Root:
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
-            names = ", ".join(m.name for m in matches)
-            raise KezdocsError(f"номер дела «{ref}» указан в нескольких карточках: {names}")
+            raise KezdocsError(f"{duplicate_message(wanted, [m.name for m in matches])} — укажите имя папки, "
+                               f"например: «{matches[0].name}»")
         raise KezdocsError(f"дело «{ref}» не найдено в {self.path} (укажите номер дела или имя папки)")
 
 
-def settings_template() -> str:
-    return resources.files("kezdocs.data").joinpath("settings_template.yaml").read_text(encoding="utf-8")
+def _refuse_case_folder(path: Path) -> None:
+    """A case folder (or a folder inside one) named as the root: say so, and name the root it belongs to."""
+    full = path.resolve()
+    if _has_card(str(full)):
+        raise KezdocsError(f"папка «{path}» — это папка дела, а не папка с делами; укажите её родительскую папку: "
+                           f"--root \"{full.parent}\"")
+    if full.parent != full and _has_card(str(full.parent)):
+        raise KezdocsError(f"папка «{path}» — это папка внутри дела «{full.parent.name}», а не папка с делами; "
+                           f"укажите папку, в которой лежат папки дел: --root \"{full.parent.parent}\"")
+
+
+def settings_template(sample: bool = False) -> str:
+    """The commented settings. `sample=True` as `kezdocs init` writes them: with the lines «▼ ОБРАЗЕЦ …» and
+    «образец: да», which flag the example details until the clerk replaces them; without (the default), the
+    same example as the demo root's own settings."""
+    text = resources.files("kezdocs.data").joinpath("settings_template.yaml").read_text(encoding="utf-8")
+    flag = f"{SAMPLE_KEY}: да"
+    kept = [line for line in text.splitlines(keepends=True) if not line.startswith("# ▼") and line.rstrip() != flag]
+    return text if sample else "".join(kept).replace("\n\n\n", "\n\n", 1)
 
 
 def load_rates(root: Path | None):
@@ -222,9 +258,14 @@ def _has_card(folder: str) -> bool:
 
 
 def open_root(path: Path | str | None) -> Root:
-    """The root from --root, else $KEZDOCS_ROOT, else ./casefiles."""
-    chosen = path or os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT
-    return Root(Path(chosen))
+    """The root from --root, else $KEZDOCS_ROOT, else ./casefiles; a Russian error naming what to do when it is
+    missing or is a case folder (one that holds neither settings nor cases is a problem: `Root.root_problems`)."""
+    chosen = Path(path or os.environ.get("KEZDOCS_ROOT") or DEFAULT_ROOT)
+    if not chosen.is_dir():
+        where = "" if path else (" (из KEZDOCS_ROOT)" if os.environ.get("KEZDOCS_ROOT") else " (по умолчанию)")
+        raise KezdocsError(f"папка с делами не найдена: «{chosen}»{where}; укажите её: --root \"…\", "
+                           f"или создайте новую: kezdocs init \"{chosen}\"")
+    return Root(chosen)
 
 
 def find_root(path: Path | str | None) -> Root | None:

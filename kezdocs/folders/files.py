@@ -10,10 +10,18 @@ import errno
 import functools
 import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
+from typing import BinaryIO
+
+from pathvalidate import sanitize_filename
+
+from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE
+from kezdocs.core.errors import KezdocsError
 
 TEMP_PREFIX = ".kezdocs-tmp-"
 
@@ -31,7 +39,8 @@ _UMASK = _read_umask()
 ANY = object()  # `expected` of a write that replaces whatever the file holds
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | object = ANY) -> bool:
+def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | object = ANY,
+                       mode: int | None = None) -> bool:
     """Write `data` to a temporary file beside `path`, fsync it, and rename it over `path`.
 
     With `expected` (bytes, or None for «must not exist yet»), the file is
@@ -41,7 +50,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | obje
     swapped in and what it displaced is compared — and swapped back if it was
     not what we read: nothing is lost. Elsewhere the comparison is made right
     before the rename (a window of microseconds). The new file keeps the old
-    one's permissions.
+    one's permissions, or gets `mode` (POSIX) when given.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +58,7 @@ def write_bytes_atomic(path: Path, data: bytes, *, expected: bytes | None | obje
     try:
         with os.fdopen(fd, "wb") as handle:
             if os.name == "posix":  # mkstemp makes 0600; others on a shared folder must read it too
-                os.fchmod(handle.fileno(), _mode_of(path))
+                os.fchmod(handle.fileno(), _mode_of(path) if mode is None else mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -170,6 +179,103 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- a file dropped into a folder from elsewhere (the web workspace's upload) ----------------------------------
+
+UPLOAD_NAME_BYTES = 200  # a name's UTF-8 length, leaving room for « (2)» under the 255 bytes file systems allow
+UPLOAD_BLOCK = 1 << 20
+RESERVED_NAMES = frozenset({CARD_NAME, STATUS_FILE, GENERATED_DIR})  # kezdocs's own: an upload never takes them
+
+
+def drop_file(folder: Path, name: str, source: BinaryIO, *, limit: int) -> Path:
+    """Put what `source` holds into `folder` as a file named as the user's was: exactly as if dropped there.
+
+    The name loses any folders («..\\..\\x.pdf» is «x.pdf»), what Windows cannot
+    hold, and leading dots (a hidden file is one nobody would see); an empty
+    one becomes «файл». An existing file is never replaced: the new one gets
+    « (2)», « (3)»… It is written under a temporary name the watcher ignores
+    and linked into place whole, so the watcher sees it complete and a racing
+    upload of the same name gets the next number. More than `limit` bytes is
+    refused, with nothing left behind. Returns the path written.
+    """
+    folder = Path(folder)
+    stem, ext = _upload_name(name)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise KezdocsError(f"файл «{stem}{ext}» не загружен: {os_error_reason(exc)}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if os.name == "posix":
+                os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
+            _copy_limited(source, handle, limit)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = _link_new(Path(tmp), folder, stem, ext)
+    except OSError as exc:
+        raise KezdocsError(f"файл «{stem}{ext}» не загружен: {os_error_reason(exc)}") from None
+    finally:
+        _unlink(tmp)
+    fsync_dir(folder)
+    return target
+
+
+def _upload_name(name: str) -> tuple[str, str]:
+    """The stem and extension a dropped file's name comes to (see `drop_file`); a long stem is cut, not the
+    extension."""
+    last = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]
+    last = last.encode("utf-8", "ignore").decode("utf-8")  # no lone surrogates: a name is written as UTF-8
+    stem, ext = os.path.splitext(last)
+    if len(ext.encode("utf-8")) > UPLOAD_NAME_BYTES // 4:
+        stem, ext = last, ""
+    stem = stem.encode("utf-8")[:UPLOAD_NAME_BYTES - len(ext.encode("utf-8"))].decode("utf-8", "ignore")
+    safe = sanitize_filename(stem + ext, platform="windows").lstrip(". ") or "файл"
+    return os.path.splitext(safe)
+
+
+def _copy_limited(source: BinaryIO, target: BinaryIO, limit: int) -> None:
+    copied = 0
+    while block := source.read(UPLOAD_BLOCK):
+        copied += len(block)
+        if copied > limit:
+            raise KezdocsError(f"файл больше {_megabytes(limit)} МБ")
+        target.write(block)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.3g}".replace(".", ",")
+
+
+def _link_new(tmp: Path, folder: Path, stem: str, ext: str) -> Path:
+    """Give `tmp` the first free name of «stem ext», «stem (2)ext», …: a hard link fails where a name is taken,
+    so two uploads never share one; where a share has no hard links, a new empty file claims the name first."""
+    for n in range(1, 10_000):
+        target = folder / (f"{stem}{ext}" if n == 1 else f"{stem} ({n}){ext}")
+        if target.name in RESERVED_NAMES:
+            continue
+        try:
+            os.link(tmp, target)
+            return target
+        except FileExistsError:
+            continue
+        except OSError:
+            if _claimed(target):
+                try:
+                    os.replace(tmp, target)
+                except OSError:
+                    _unlink(target)  # our empty claim, not a user's file
+                    raise
+                return target
+    raise KezdocsError(f"в папке {folder.name} слишком много файлов с именем «{stem}{ext}»")
+
+
+def _claimed(target: Path) -> bool:
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        return True
+    except FileExistsError:
+        return False
 
 
 # --- leftovers and errors --------------------------------------------------------------------------

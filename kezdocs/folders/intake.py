@@ -201,7 +201,7 @@ def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
             if verdict not in (None, "encrypted"):
                 return ("" if want_text else None), verdict
             return (("", f"PDF больше {PDF_PARSE_LIMIT // 1_000_000} МБ — kezdocs не читает его текст; назовите "
-                         "файл по виду документа («Договор.pdf», «Квитанция 42755012345678.pdf»)")
+                         "файл по виду документа («Договор.pdf», «Квитанция 42755012345675.pdf»)")
                     if want_text else (None, None))
         file.seek(0)
         with quiet("pypdf"), _pdf_budget():

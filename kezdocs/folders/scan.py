@@ -17,12 +17,14 @@ from kezdocs.core import penalty as penalty_mod
 from kezdocs.core import requirements, stages
 from kezdocs.core.model import Problem
 from kezdocs.core.money import kopecks
-from kezdocs.core.status import CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute
+from kezdocs.core.status import (CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute,
+                                 with_duplicates)
 from kezdocs.folders import intake, workers
 from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
 from kezdocs.folders.index import Index
 
-RECORD_VERSION = 3  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty
+RECORD_VERSION = 4  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty;
+# 4: the debtor's ИНН
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
 CHUNK = 50  # cases per task sent to a worker
 
@@ -55,6 +57,7 @@ def _card_stage(entry: Entry, env: Env) -> None:
         administrator=cf.case.administrator if cf.case else None,
         officer=cf.case.officer.name if cf.case else None,
         kbk=cf.case.kbk if cf.case else None,
+        inn=cf.case.debtor.inn if cf.case else None,
     )
 
 
@@ -134,7 +137,9 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
 
     `full` re-reads every card (reindex); `only` limits the work to some folders
     (the watcher); folders that vanished are dropped from the index. Many cards
-    to read (a first scan, a reindex) are read by one process per core.
+    to read (a first scan, a reindex) are read by one process per core. The
+    records returned carry, besides what the index keeps, the problem of a case
+    number that two cards give (`status.with_duplicates`: a fact of the root, not of one folder).
     """
     index = Index(root.path)
     if only is None:
@@ -162,7 +167,7 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
                 progress(done, len(folders))
         names = folders if only is None else sorted(records)
         result = [records[name] for name in names if name in records]
-    return ScanResult(result, [*index.warnings, *(str(p) for p in root.root_problems)])
+    return ScanResult(with_duplicates(result), [*index.warnings, *(str(p) for p in root.root_problems)])
 
 
 def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, CaseStatus]]:

@@ -25,11 +25,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kezdocs.core import stages
-from kezdocs.core.card import GENERATED_DIR, STATUS_FILE
+from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE
 from kezdocs.core.classification import KINDS
 from kezdocs.core.money import as_text, format_rub
 from kezdocs.core.names import shown_name
-from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem
+from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem, repeats
 from kezdocs.core.workdays import Calendar
 from kezdocs.folders.casefolder import Root, folder_name
 from kezdocs.folders.files import remove_stale_temp, write_text_if_changed
@@ -130,6 +130,8 @@ def summary_html(records: list[CaseStatus], today: date, calendar: Calendar, tit
     soon = calendar.add_working_days(today, SOON_WORKING_DAYS)
     e = html.escape
     rows = "\n".join(_row(r, today, soon) for r in records)
+    repeated = repeats(records)
+    counted = [r for r in records if r.folder not in repeated]  # a number two cards give is one case in the totals
     heads = "".join(f'<th data-key="{c.key}" data-type="{"num" if c.numeric else "text"}" tabindex="0">{e(c.title)}</th>'
                     for c in COLUMNS)
     return f"""<!DOCTYPE html>
@@ -157,9 +159,10 @@ def summary_html(records: list[CaseStatus], today: date, calendar: Calendar, tit
 </tbody>
 </table>
 <h2>Итоги по стадиям</h2>
-{_totals_table("Стадия", _totals(records, lambda r: r.stage_label or r.stage), "by-stage")}
+{_repeats_note(repeated)}
+{_totals_table("Стадия", _totals(counted, lambda r: r.stage_label or r.stage), "by-stage")}
 <h2>Итоги по кодам доходов (КБК)</h2>
-{_totals_table("КБК", _totals(records, lambda r: r.kbk or NO_KBK), "by-kbk")}
+{_totals_table("КБК", _totals(counted, lambda r: r.kbk or NO_KBK), "by-kbk")}
 <script>{_SCRIPT}</script>
 </body>
 </html>
@@ -255,6 +258,14 @@ def _agenda_block(records: list[CaseStatus], today: date) -> str:
             f"<tbody>{rows}</tbody></table></section>")
 
 
+def _repeats_note(repeated: set[str]) -> str:
+    if not repeated:
+        return ""
+    names = ", ".join(f"«{html.escape(name)}»" for name in sorted(repeated))
+    return (f'<p class="sub" id="repeats">Номер дела повторяется — в итогах не посчитаны папки {names}: '
+            "их номер уже дан делу в папке перед ними (см. «Замечания»).</p>")
+
+
 def _totals(records: list[CaseStatus], key) -> list[tuple[str, int, Decimal, Decimal]]:
     """(group, cases, debt, penalty), in order of first appearance; broken cards count with no money."""
     groups: dict[str, list] = defaultdict(lambda: [0, Decimal("0"), Decimal("0")])
@@ -344,8 +355,14 @@ _SCRIPT = """
 
 # --- the writers (shell) -------------------------------------------------------------------------
 
-def case_paths(root: Root) -> dict[str, Path]:
-    """The case folders on disk right now, by NFC name (records name folders in NFC)."""
+def case_paths(root: Root, names: list[str] | None = None) -> dict[str, Path]:
+    """The case folders on disk right now, by NFC name (records name folders in NFC); with `names`, only those
+    (looked up directly — a write into one case of 10 000 lists no folders — unless a name is not found as
+    written, say stored in NFD)."""
+    if names is not None:
+        direct = {name: root.path / name for name in names if (root.path / name / CARD_NAME).is_file()}
+        if len(direct) == len(names):
+            return direct
     return {folder_name(p): p for p in root.case_folders()}
 
 

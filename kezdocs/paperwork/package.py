@@ -87,7 +87,12 @@ class CheckResult:
 
 def check(root: Root, ref: str, today: date, step: str | None = None) -> CheckResult:
     """Classify the case's files and list what `step` (default: the case's next step) needs."""
-    folder = root.find(ref)
+    return check_folder(root, root.find(ref), today, step)
+
+
+def check_folder(root: Root, folder: CaseFolder, today: date, step: str | None = None) -> CheckResult:
+    """`check` of a case folder already loaded (the web workspace knows the folder without a search)."""
+    ref = folder.ref
     if folder.case is None:
         raise KezdocsError(f"в карточке дела «{ref}» ошибки — исправьте их (kezdocs status {ref}):\n"
                            + "\n".join(str(p) for p in folder.problems))
@@ -113,6 +118,15 @@ class PackageResult:
     left_out: list[str] = field(default_factory=list)  # «file: why» of files not included (built with --force)
 
 
+class Incomplete(KezdocsError):
+    """The package's checklist is not complete (`missing`); `force` builds it all the same."""
+
+    def __init__(self, ref: str, step: str, missing: list[str]):
+        super().__init__("пакет не сформирован — не хватает документов:\n" + "\n".join(f"  • {m}" for m in missing)
+                         + f"\nСписок: kezdocs check {ref} --step {step}; сформировать всё равно: --force")
+        self.missing = missing
+
+
 class NotIncluded(KezdocsError):
     """Files the package needs cannot go into it (damaged, still being copied, a format a court cannot take)."""
 
@@ -133,9 +147,7 @@ def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResu
     step = _court_step(result)
     checklist = requirements.checklist(result.folder.case, step, [*result.documents, _planned(today)])
     if not checklist.ready and not force:
-        raise KezdocsError("пакет не сформирован — не хватает документов:\n"
-                           + "\n".join(f"  • {m}" for m in checklist.missing)
-                           + f"\nСписок: kezdocs check {ref} --step {step}; сформировать всё равно: --force")
+        raise Incomplete(ref, step, checklist.missing)
     generated = result.folder.path / GENERATED_DIR
     target = generated / PACKAGE_DIR.format(day=today.isoformat())
     with locks.held(_lock_path(root, result.folder), f"сборка пакета дела «{ref}»", LOCK_TIMEOUT):

@@ -20,6 +20,7 @@ from kezdocs.core.kinds import KINDS, Kind, needed, resolve_kind
 from kezdocs.core.missing import missing
 from kezdocs.core.names import nfc
 from kezdocs.core.penalty import for_case
+from kezdocs.core.settings import sample_refusal
 from kezdocs.core.stages import assess
 from kezdocs.core.status import CaseStatus
 from kezdocs.folders import intake, workers
@@ -94,6 +95,9 @@ def generate(root: Root, folder: CaseFolder | Path, kind: Kind | str, today: dat
     or None) replaces the attachment list a lawsuit or a court-order
     application would derive from the case folder.
     """
+    refusal = sample_refusal(root.settings, kind if isinstance(kind, Kind) else resolve_kind(kind))
+    if refusal:  # the CLI, the web, the watcher's automatic documents: none goes out with the sample's details
+        raise KezdocsError(refusal)
     if not isinstance(folder, CaseFolder):
         folder = root.load(Path(folder))
     rendered = render_case(root, folder, kind, today, attachments)

@@ -35,7 +35,7 @@ class Synced:
 
 def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
          pick: Callable[[dict[str, CaseStatus]], Iterable[str]] | None = None, due: Due | None = None,
-         full: bool = False) -> Synced:
+         full: bool = False, summary: bool = True) -> Synced:
     """Bring the root up to date for `today`.
 
     `only` (folder names) limits the scan to those cases (the watcher's events);
@@ -44,7 +44,8 @@ def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
     scanned cases (`Synced.cases`; a vanished case stays there, without a
     record). `due` names the document kinds each case calls for now; the cases
     that got a document are scanned again, so their status lists it. `full`
-    re-reads every card (the watcher's start-up).
+    re-reads every card (the watcher's start-up). `summary=False` leaves Сводка.html to the next full
+    pass (the web workspace's refresh after its own write: the watcher sees the card change and writes it).
     """
     names = sorted(set(only)) if only is not None else None
     result = scan(root, today, full=full, only=[root.path / n for n in names] if names is not None else None)
@@ -54,9 +55,10 @@ def sync(root: Root, today: date, *, only: Iterable[str] | None = None,
     if names is None:
         for folder in (root.path, root.own_dir, root.own_dir / "index"):
             remove_stale_temp(folder)
-    paths = dashboard.case_paths(root)
+    paths = dashboard.case_paths(root, chosen if names is not None else None)
     _write_statuses(synced, records, paths, today)
-    dashboard.write_summary(root, result.records, today)
+    if summary:
+        dashboard.write_summary(root, result.records, today)
     if due is not None:
         made = _generate(root, synced, records, paths, today, due)
         if made:

@@ -27,6 +27,7 @@ import os
 import signal
 import threading
 import time
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -48,6 +49,10 @@ from kezdocs.service.watch_log import case_line, close_log, describe, logger, op
 from kezdocs.service.watch_settings import watch_settings
 
 OBSERVER_RETRY = 30.0  # seconds between attempts to restart a dead observer
+
+# watchdog's inotify observer warns when a folder created, removed and created again under the same name (the
+# package's build folders, LibreOffice's profile) gets its watch back; the watch is replaced, nothing is missed.
+warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning, module="watchdog")
 
 
 # --- documents whose moment has come -------------------------------------------------------------
@@ -78,12 +83,16 @@ class Watcher:
     finish so the index stays whole. `run_until(event)` does both around a
     wait; `with Watcher(...)` too. One start per instance. `delay` and
     `rescan` (seconds) override the settings (tests use short ones); `poll`
-    (seconds) selects the polling observer.
+    (seconds) selects the polling observer. `on_sync(records, changed)` is told
+    every case's status after each scan, and which folders a refresh re-scanned
+    (None: any may have changed) — the web workspace keeps them in memory;
+    `refresh(folders)` re-scans cases now, for a writer in the same process.
     """
 
     def __init__(self, root: Root | Path | str, today_fn: Callable[[], date] = date.today, *,
                  poll: float | None = None, delay: float | None = None, rescan: float | None = None,
-                 console: bool = True):
+                 console: bool = True,
+                 on_sync: Callable[[dict[str, CaseStatus], list[str] | None], None] | None = None):
         self.root = root if isinstance(root, Root) else open_root(root)
         self.today_fn = today_fn
         self.poll = poll
@@ -99,6 +108,8 @@ class Watcher:
         self._root_touched: float | None = None
         self._stopping = threading.Event()
         self._records: dict[str, CaseStatus] = {}
+        self._on_sync = on_sync
+        self._sync_lock = threading.RLock()  # one scan at a time: the worker's, or a refresh asked by the web
         self._observer = None
         self._observer_retry_at = 0.0
         self._worker: threading.Thread | None = None
@@ -276,9 +287,33 @@ class Watcher:
 
         self._sync(dict(self._records), pick=changed)
 
+    @property
+    def records(self) -> dict[str, CaseStatus]:
+        """Every case's status after the last scan, by folder name."""
+        return dict(self._records)
+
+    def refresh(self, folders: list[str]) -> None:
+        """Re-scan these cases now (their СТАТУС.txt too) — a write in this process need not wait for the
+        file system's event; Сводка.html follows with the event, which still comes."""
+        with self._sync_lock:
+            synced = sync(self.root, self.today_fn(), only=folders, summary=False)
+            self._records = {r.folder: r for r in synced.records}
+            self._tell(folders)
+
+    def _tell(self, changed: list[str] | None = None) -> None:
+        if self._on_sync is not None:
+            self._on_sync(dict(self._records), changed)
+
     def _sync(self, previous: dict[str, CaseStatus], *, only=None, pick=None, full: bool = False, quiet: bool = False,
               files: dict[str, list[str]] | None = None) -> Synced:
         """`sync` the root; log each case whose status changed, each document made, each failure."""
+        with self._sync_lock:
+            synced = self._sync_logged(previous, only=only, pick=pick, full=full, quiet=quiet, files=files)
+            self._tell()
+            return synced
+
+    def _sync_logged(self, previous: dict[str, CaseStatus], *, only, pick, full: bool, quiet: bool,
+                     files: dict[str, list[str]] | None) -> Synced:
         wanted = self.settings.auto_documents
         due = (lambda record: due_documents(record, previous.get(record.folder), wanted)) if wanted else None
         synced = sync(self.root, self.today_fn(), only=only, pick=pick, due=due, full=full)
