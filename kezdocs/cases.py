@@ -1,7 +1,7 @@
 """The cases of a root, as the CLI uses them: one function per command, each over the library.
 
-Create a root or a case, record an event, status, agenda, the calendar, a
-penalty, documents. `casefolder` reads, `card` validates and edits, `scan`
+Create a root or a case, record an event, status, agenda, the calendar,
+documents (the penalty command's are in `penalties`). `casefolder` reads, `card` validates and edits, `scan`
 fills the index, `render` writes documents. Card edits are written atomically
 and re-validated before they replace the clerk's card. What a command prints
 is `console`'s; what it decides is here.
@@ -12,7 +12,6 @@ import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, ContextManager
 
@@ -23,7 +22,6 @@ from kezdocs.core import eventrules, newcase, penalty
 from kezdocs.core.dates import parse_date
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.kinds import resolve_kind
-from kezdocs.core.model import Charge, Payment, PenaltyMethod, PenaltyTerms
 from kezdocs.core.money import parse_amount
 from kezdocs.core.names import nfc
 from kezdocs.core.route import LAWSUIT, lawsuit_refusal
@@ -34,13 +32,14 @@ from kezdocs.core.stages import agenda_json, assess, group_by_officer
 from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
 from kezdocs.core.workdays import Calendar
 from kezdocs.demo import example_card
-from kezdocs.folders import cardedit, cardfile
-from kezdocs.folders.casefolder import (CALENDAR_FILE, RATES_FILE, Root, find_root, folder_name, load_rates, open_root,
-                                        read_text, settings_template)
+from kezdocs.folders import cardedit, cardfile, locks
+from kezdocs.folders.casefolder import CALENDAR_FILE, Root, find_root, folder_name, read_text, settings_template
 from kezdocs.folders.files import write_text_atomic
 from kezdocs.folders.import_journal import messages as unfinished_imports
 from kezdocs.folders.scan import ScanResult, scan
 from kezdocs.service.sync import Synced, sync
+
+NEW_CASE_LOCK = "new-case.lock"  # under ROOT/.kezdocs/locks: the check of a new number and the new card, together
 
 
 def init_root(directory: Path) -> list[Path]:
@@ -102,13 +101,17 @@ def create_case(root: Root, values: dict[str, str], *, addresses=(), charges=())
     case already has."""
     values = newcase.cleaned(values)
     errors = newcase.field_errors(values, root.settings.administrators, addresses=addresses, charges=charges)
-    taken = None if errors else _number_taken(root, values["number"])
-    if errors or taken:
-        raise FieldErrors(errors or {"number": taken}, newcase.LABELS)
+    if errors:
+        raise FieldErrors(errors, newcase.LABELS)
     name = f"{values['number']} {values['debtor']}".replace("«", "").replace("»", "")
     folder = root.path / sanitize_filename(name, platform="windows")
-    cardfile.create_card(folder / card_mod.CARD_NAME, newcase.card_text(values, addresses, charges),
-                         _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
+    # one new case at a time: two clerks giving the same number at the same moment get one case and one refusal
+    with locks.held(root.own_dir / "locks" / NEW_CASE_LOCK, "создание нового дела", cardfile.LOCK_TIMEOUT):
+        taken = _number_taken(root, values["number"])
+        if taken:
+            raise FieldErrors({"number": taken}, newcase.LABELS)
+        cardfile.create_card(folder / card_mod.CARD_NAME, newcase.card_text(values, addresses, charges),
+                             _checker(root, f"{folder.name}/{card_mod.CARD_NAME}"))
     return folder
 
 
@@ -251,80 +254,6 @@ def root_calendar(root: Path | None) -> tuple[Calendar, list]:
 def reindex(root: Root, today: date) -> ScanResult:
     """Rebuild the index from the folders, re-reading every card."""
     return scan(root, today, full=True)
-
-
-def penalty_of(root: Path | None, ref: str | None, end: date, options: dict):
-    """`kezdocs penalty`: a case's penalty as its card defines it, or a one-off calculation from the options
-    (the two do not mix); and the problems of the key rates used."""
-    if ref is None:
-        return manual_penalty(find_root(root), end, options)
-    given = [f"--{k.replace('_', '-')}" for k, v in options.items() if v]
-    if given:
-        raise KezdocsError(f"для дела условия неустойки берутся из карточки; уберите {', '.join(given)}")
-    return case_penalty(open_root(root), ref, end)
-
-
-def case_penalty(root: Root, ref: str, end: date):
-    """A case's penalty as its card defines it, with the root's key rates; and the rates file's problems."""
-    folder = root.find(ref)
-    if folder.case is None:
-        raise KezdocsError(f"в карточке дела «{ref}» есть ошибки:\n" + "\n".join(f"  {p}" for p in folder.problems))
-    return penalty.for_case(folder.case, end, root.rates, root.calendar), [p for p in root.root_problems if p.file == RATES_FILE]
-
-
-def manual_penalty(root: Root | None, end: date, options: dict):
-    """A one-off calculation from the command line's options; a root only adds its ключевая_ставка.csv."""
-    if not (options["amount"] and options["due"] and options["method"]):
-        raise KezdocsError("укажите номер дела или --amount, --due и --method")
-    charges, payments, terms = parse_options(**{**options, "rate_mode": options["rate_mode"] or "on-date",
-                                                "moratorium": options["moratorium"] or "auto"})
-    rates, problems = load_rates(root.path if root else None)
-    calendar = root.calendar if root else DEFAULT_CALENDAR  # ГК РФ ст. 193: a due date on a day off moves
-    return penalty.calculate(charges, payments, terms, end, rates, calendar), problems
-
-
-def parse_options(
-    amount: str, due: str, payments: tuple[str, ...], method: str, percent: str | None = None,
-    rate_mode: str = "on-date", moratorium: str = "auto", cap: str | None = None,
-) -> tuple[tuple[Charge, ...], tuple[Payment, ...], PenaltyTerms]:
-    """A one-off calculation as typed on the command line; KezdocsError with a Russian message on bad input.
-
-    Payments are «дата:сумма» («2024-06-01:20000», «01.06.2024:20 000,50»).
-    """
-    terms = PenaltyTerms(
-        method=PenaltyMethod(method),
-        percent=_option_amount("--percent", percent) if percent is not None else None,
-        rate_mode=rate_mode, moratorium=moratorium,
-        cap_percent=_option_amount("--cap", cap) if cap is not None else None,
-    )
-    if terms.method == PenaltyMethod.PERCENT and not terms.percent:
-        raise KezdocsError("для --method percent укажите --percent (процент в день, например 0.1)")
-    charge = Charge("долг", _option_amount("--amount", amount), _option_date("--due", due))
-    return (charge,), tuple(_option_payment(text) for text in payments), terms
-
-
-def _option_payment(text: str) -> Payment:
-    when, sep, amount = text.partition(":")
-    if not sep:
-        raise KezdocsError(f"--payment: «{text}» — нужно «дата:сумма», например 2024-06-01:20000")
-    return Payment(_option_date("--payment", when), _option_amount("--payment", amount))
-
-
-def _option_amount(option: str, text: str) -> Decimal:
-    try:
-        value = parse_amount(text)
-    except ValueError as exc:
-        raise KezdocsError(f"{option}: {exc}") from None
-    if value <= 0:
-        raise KezdocsError(f"{option}: «{text}» — нужно число больше нуля")
-    return value
-
-
-def _option_date(option: str, text: str) -> date:
-    parsed = parse_date(text)
-    if parsed is None:
-        raise KezdocsError(f"{option}: «{text}» — не дата (пишите 2024-01-10 или 10.01.2024)")
-    return parsed
 
 
 @dataclass

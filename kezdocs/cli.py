@@ -9,15 +9,16 @@ its options, its Russian help with an example, and a few lines of body.
 from __future__ import annotations
 
 import functools
+import getpass
 import sys
 import traceback
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
 from rich.markup import escape
 
-from kezdocs import cases, clickru, console
+from kezdocs import cases, clickru, console, penalties
 from kezdocs.console import print_problems, stderr, stdout
 from kezdocs.core import requirements
 from kezdocs.core.dates import parse_date
@@ -134,8 +135,17 @@ def new(root, **fields) -> None:
 
     Пример: kezdocs new --number 2024-018 --type юрлицо --debtor "ООО «Берёзка»" --inn 1831000010
     """
-    path = cases.new_case(casefolder.open_root(root), ask=_ask_until_valid, **fields)
+    opened = casefolder.open_root(root)
+    path = cases.new_case(opened, ask=_ask_until_valid, **fields)
+    _audit(opened, opened.load(path).ref, "create", f"создано дело «{path.name}»")
     stdout.print(f"создано дело: {path}")
+
+
+def _audit(root: casefolder.Root, case: str | None, action: str, detail: str) -> None:
+    """The command's write in the root's audit log (the web workspace shows it on the case page)."""
+    from kezdocs.folders import audit
+
+    audit.record(root.path, f"{getpass.getuser()} (командная строка)", case, action, detail, datetime.now())
 
 
 def _ask_until_valid(label: str, check, default: str | None) -> str:
@@ -177,6 +187,8 @@ def record(root, case, event, when, fields, amount, document, force, confirm) ->
         if not click.confirm(f"{exc}. Записать ещё один такой платёж?", default=False):
             raise KezdocsError("платёж не записан") from None
         path = cases.record_entry(opened, case, event, when, extra, amount, document, force=force, confirm=True)
+    what = f"платёж {amount} руб. от {when}" if amount is not None else f"событие «{event}» от {when}"
+    _audit(opened, opened.load(path.parent).ref, "payment" if amount is not None else "event", f"записано: {what}")
     stdout.print(f"записано в {path}")
 
 
@@ -286,7 +298,7 @@ def penalty_command(root, today, as_json, case, end, **options) -> None:
              kezdocs penalty 2024-017 --today 2024-05-20
     """
     end_day = _day_argument(end, "--to") if end else parse_today(today)
-    calc, problems = cases.penalty_of(root, case, end_day, options)
+    calc, problems = penalties.penalty_of(root, case, end_day, options)
     console.print_penalty(calc, problems, end_day, as_json)
 
 
@@ -374,6 +386,7 @@ def package_command(root, today, case, force) -> None:
         console.print_refusal(str(exc))
         sys.exit(1)
     console.print_package(result)
+    sys.exit(1 if result.efiling and not force else 0)  # a file the courts' portals would refuse: named above
 
 
 # --- reports and the debtor registry --------------------------------------------------------
@@ -698,3 +711,31 @@ def users_password(root, login, password) -> None:
 
     accounts.set_password(casefolder.open_root(root).path, login, password)
     stdout.print(f"пароль пользователя {login} изменён")
+
+
+# --- scans and photos ---------------------------------------------------------------------------
+
+@main.command("ocr")
+@root_option
+@today_option
+@click.argument("case", required=False)
+@handle_errors
+def ocr_command(root, today, case) -> None:
+    """Распознать сейчас сканы и фото, которые ждут распознавания (OCR), и показать состояние дел.
+
+    Служба (kezdocs watch, kezdocs serve) распознаёт их сама; команда — для папки, где служба не запущена.
+    Пример: kezdocs ocr --root casefiles;  kezdocs ocr 2026-001
+    """
+    from kezdocs.service.ocr_worker import recognise_now
+
+    opened = warned_root(root)
+    folder = opened.find(case).name if case else None
+    synced, failed = recognise_now(opened, parse_today(today), folder,
+                                   lambda n, total, line: stdout.print(escape(f"[{n}/{total}] {line}")))
+    if not synced.records:
+        stdout.print("сканов, ждущих распознавания, нет")
+        return
+    console.print_status(synced.records, False)
+    console.print_failures(synced.failed)
+    if failed or synced.failed:
+        sys.exit(1)

@@ -22,8 +22,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from kezdocs.core import penalty
+from kezdocs.core.filekinds import UNRECOGNISED, card_hint
 from kezdocs.core.money import format_rub
-from kezdocs.core.status import CaseStatus, StatusProblem
+from kezdocs.core.status import CaseStatus, StatusProblem, ocr_waiting
 from kezdocs.core.tables import to_json
 from kezdocs.core.workdays import Calendar
 
@@ -79,10 +80,14 @@ def print_status_table(records: list[CaseStatus]) -> None:
                       rub(r.debt), f"[red]{count} — см. ниже[/red]" if count else "")
     stdout.print(table)
     for r in records:
-        if r.problems:
+        if r.problems or r.suggestions or r.pending_ocr:
             stdout.print(f"[bold]{escape(r.case)}[/bold] ({escape(r.folder)}):")
+            if r.pending_ocr:
+                stdout.print(f"  [yellow]•[/yellow] {ocr_waiting(r)}")
             for p in r.problems:
                 stdout.print(f"  [red]•[/red] {_short_problem(p, r.folder)}")
+            for s in r.suggestions:  # offered, never recorded by kezdocs itself
+                stdout.print(f"  [cyan]•[/cyan] {escape(s.line)}")
 
 
 def _short_problem(p: StatusProblem, folder: str = "") -> str:
@@ -164,7 +169,17 @@ def print_checklist(result, as_json: bool) -> None:
         print_json(result.as_json())
     else:
         _checklist_table(result)
+        _unrecognised(result.documents)
     print_problems(result.problems)
+
+
+def _unrecognised(documents) -> None:
+    """The clerk's files nothing told the kind of, each «<файл> — не распознан: укажите вид», and how to."""
+    unknown = [d.relpath for d in documents if not d.recognised]
+    for relpath in unknown:
+        stdout.print(f"{relpath} — {UNRECOGNISED}", markup=False, soft_wrap=True)
+    if unknown:
+        stdout.print(f"Как указать вид: {card_hint(unknown[0])}", markup=False, soft_wrap=True)
 
 
 def _checklist_table(result) -> None:
@@ -191,10 +206,10 @@ def print_refusal(message: str) -> None:
 
 def print_package(result) -> None:
     stdout.print(f"пакет сформирован: {result.folder}")
-    for path in result.files:
-        stdout.print(f"  {path.name}")
-    stdout.print(f"  {result.merged.name}")
+    for path in [*result.files, *filter(None, [result.lawsuit_text, result.merged])]:
+        stdout.print(f"  {escape(path.name)}")
     _yellow_list("не вошли в пакет (в описи и в приложениях их нет):", result.left_out)
+    _yellow_list("суд в электронном виде не примет (Приказы Судебного департамента № 251, № 252):", result.efiling)
     _yellow_list("не хватает документов (пакет сформирован с --force; в описи их нет):", result.missing)
     print_warnings(result.warnings)
 

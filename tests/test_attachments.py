@@ -30,7 +30,7 @@ from kezdocs.paperwork.pdftext import text_pdf
 NBSP = "\u00a0"
 TODAY = date(2024, 9, 16)
 REF = "2024-021"
-SHPI_1, SHPI_2, SHPI_SUIT = "42755012345675", "42755012345685", "42755099999990"
+SHPI_1, SHPI_2, SHPI_SUIT = "42755012345675", "42755012345682", "42755099999990"
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")
 

@@ -6,7 +6,6 @@ from datetime import date
 
 import docx
 import pytest
-import segno
 from click.testing import CliRunner
 from pypdf import PdfReader
 from stdnum.ru import inn as stdnum_inn
@@ -15,13 +14,13 @@ from stdnum.ru import ogrn as stdnum_ogrn
 from kezdocs.cli import main
 from kezdocs.core.errors import KezdocsError
 from kezdocs.folders.casefolder import open_root, settings_template
-from kezdocs.paperwork import libreoffice, package, render
+from kezdocs.paperwork import efiling, libreoffice, package, render
 from kezdocs.paperwork.pdftext import text_pdf
 
 TODAY = date(2024, 9, 16)
 INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
-SHPI_1, SHPI_2 = "42755012345675", "42755012345685"
+SHPI_1, SHPI_2 = "42755012345675", "42755012345682"
 needs_libreoffice = pytest.mark.skipif(libreoffice.soffice() is None, reason="LibreOffice (soffice) не установлен")
 
 CARD = f"""номер: 2024-017
@@ -64,6 +63,9 @@ def make_root(tmp_path, with_power_of_attorney=True):
         f"Почта/квитанция {SHPI_2}.pdf": [["Кассовый чек", f"ШПИ {SHPI_2}"]],
         "Иск/квитанция об отправке иска.pdf": [["Кассовый чек", "ШПИ 42755099999990"]],
         "выписка ЕГРЮЛ.pdf": [["Выписка из Единого государственного реестра юридических лиц"]] * 3,
+        # issue 16: a PDF with its text (it was a PNG of a QR code: a picture no court portal takes as a document
+        # with text; pictures and scans are tests/test_efiling.py's)
+        "диплом Смирнов.pdf": [["ДИПЛОМ", "Смирнов Павел Андреевич, юриспруденция"]],
     }
     for rel, pages in pdfs.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +75,6 @@ def make_root(tmp_path, with_power_of_attorney=True):
         d.add_paragraph("ДОВЕРЕННОСТЬ № 15")
         d.add_paragraph("Администрация уполномочивает Смирнова Павла Андреевича")
         d.save(folder / "доверенность Смирнов.docx")
-    segno.make("диплом Смирнова П. А.").save(folder / "диплом Смирнов.png", scale=6)
     (folder / "~$доверенность Смирнов.docx").write_bytes(b"lock")
     return root, folder
 
@@ -100,22 +101,26 @@ def built(tmp_path_factory):
 # Issue 14 item 12: the old names were the clerk's file names («03 Договор аренды № 12-2023», «04 Скан претензии»),
 # which was wrong; each attachment is named by its kind and the card's details (core.attachments), the file name
 # being that title («/» of the contract number as «-»).
-EXPECTED = ["01 Исковое заявление.pdf", "02 Расчёт задолженности и пени.pdf",
-            "03 Копия договора аренды земельного участка № 12-2023 от 10.01.2023.pdf",
-            "04 Копия требования (претензии) от 15.04.2024.pdf",
-            f"05 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_1}.pdf",
-            f"06 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_2}.pdf",
-            "07 Документ о направлении ответчику копии искового заявления с приложениями, ШПИ 42755099999990.pdf",
-            "08 Копия доверенности представителя № 15 от 09.01.2026.pdf",
-            "09 Копия документа о высшем юридическом образовании представителя.pdf",
-            "10 Выписка из ЕГРЮЛ в отношении ответчика.pdf"]
+# Issue 16: the courts' portals want the number of sheets in each file's name (Приказы № 251, № 252), so every
+# name now ends «(K л.)»; the old expectation «03 Копия договора … от 10.01.2023.pdf» had none. The two generated
+# documents' sheets are their PDFs' (the templates decide); the clerk's files have the pages make_root wrote.
+EXPECTED = ["01 Исковое заявление", "02 Расчёт задолженности и пени",
+            "03 Копия договора аренды земельного участка № 12-2023 от 10.01.2023 (2 л.).pdf",
+            "04 Копия требования (претензии) от 15.04.2024 (1 л.).pdf",
+            f"05 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_1} (1 л.).pdf",
+            f"06 Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_2} (1 л.).pdf",
+            "07 Документ о направлении ответчику копии искового заявления с приложениями, ШПИ 42755099999990 (1 л.).pdf",
+            "08 Копия доверенности представителя № 15 от 09.01.2026 (1 л.).pdf",
+            "09 Копия документа о высшем юридическом образовании представителя (1 л.).pdf",
+            "10 Выписка из ЕГРЮЛ в отношении ответчика (3 л.).pdf"]
 
 
 @needs_libreoffice
 def test_numbered_files_in_the_order_of_the_attachment_list(built):
     result, folder, _ = built
     assert result.folder == folder / "Сформировано" / "Пакет 2024-09-16"
-    assert [p.name for p in result.files] == EXPECTED
+    generated = [f"{name} ({len(PdfReader(p).pages)} л.).pdf" for name, p in zip(EXPECTED[:2], result.files)]
+    assert [p.name for p in result.files] == generated + EXPECTED[2:]
     assert result.missing == [] and result.step == "lawsuit"
     assert all(PdfReader(p).pages for p in result.files)
 
@@ -143,10 +148,21 @@ def test_the_lawsuit_lists_exactly_the_package(built):
     lawsuit = " ".join(lawsuit.split()).replace("/", "-")  # a file name writes «12/2023» as «12-2023» (item 12)
     position = 0
     for path in result.files[1:]:
-        title, pages = path.stem[3:], len(PdfReader(path).pages)
+        # issue 16: a name ends «(K л.)», the attachment list gives the title and the sheets in its own words
+        title, pages = efiling.NAME.match(path.name).group(2), len(PdfReader(path).pages)
         found = re.compile(re.escape(title) + r"\D{0,20}(\d+)").search(lawsuit, position)
         assert found and found.group(1) == str(pages), title
         position = found.end()
+
+
+@needs_libreoffice
+def test_the_lawsuit_also_as_docx_and_the_self_check(built):
+    """Issue 16: the lawsuit's DOCX beside its PDF, under the same name; the package checks its own output and,
+    every file being a PDF with text, finds nothing the portals would refuse."""
+    result, _, _ = built
+    assert result.lawsuit_text == result.files[0].with_suffix(".docx")
+    assert "ИСКОВОЕ ЗАЯВЛЕНИЕ" in " ".join(p.text for p in docx.Document(result.lawsuit_text).paragraphs).upper()
+    assert result.efiling == [] and result.left_out == []
 
 
 @needs_libreoffice
@@ -191,7 +207,7 @@ def test_without_libreoffice(tmp_path, monkeypatch):
     names = [p.name for p in result.files]
     assert names[0] == "01 Исковое заявление.docx" and names[1] == "02 Расчёт задолженности и пени.docx"
     assert "08 Копия доверенности представителя № 15 от 09.01.2026.docx" in names  # issue 14 item 12: named by kind, not by file
-    assert "09 Копия документа о высшем юридическом образовании представителя.pdf" in names
+    assert "09 Копия документа о высшем юридическом образовании представителя (1 л.).pdf" in names  # issue 16: sheets
     assert any("LibreOffice не установлен" in w for w in result.warnings)
     merged = PdfReader(result.merged)
     pdfs = [p for p in result.files if p.suffix == ".pdf"]

@@ -15,7 +15,7 @@ INN = "183100000" + stdnum_inn.calc_company_check_digit("183100000")
 OGRN = "102180000000" + stdnum_ogrn.calc_check_digit("1021800000000")  # takes the full length
 PERSON_INN = "183100000000"
 PERSON_INN = PERSON_INN[:10] + stdnum_inn.calc_personal_check_digits(PERSON_INN[:10])
-SHPI_1, SHPI_2 = "42755012345675", "42755012345685"
+SHPI_1, SHPI_2 = "42755012345675", "42755012345682"
 
 
 def make_case(debtor=None, events=None, claim="да", accounts=""):
@@ -109,7 +109,7 @@ def test_an_act_alone_does_not_replace_the_contract():
 
 
 def test_a_receipt_with_another_tracking_number_proves_nothing():
-    paths = [p for key, ps in READY_FILES.items() if key != "claim_sent:2" for p in ps] + ["квитанция 80082171547452.pdf"]
+    paths = [p for key, ps in READY_FILES.items() if key != "claim_sent:2" for p in ps] + ["квитанция 80082171547450.pdf"]
     result = checklist(make_case(), "lawsuit", docs(paths))
     assert [i.key for i in result.items if not i.present] == ["claim_sent:2"]
 

@@ -62,12 +62,13 @@ def test_status_json_is_the_public_part_of_the_stored_record(demo_copy):
     assert result.output == json.dumps(printed, ensure_ascii=False, indent=2) + "\n"
     assert list(printed[0]) == ["case", "folder", "debtor", "debtor_type", "administrator", "officer", "kbk", "stage",
                                 "stage_label", "next_action", "deadline", "deadline_missed", "clause", "route", "debt",
-                                "penalty", "penalty_warnings", "deadlines", "documents", "missing", "problems"]
+                                "penalty", "penalty_warnings", "deadlines", "documents", "missing", "problems",
+                                "suggestions", "pending_ocr"]
     romashka = printed[0]
     assert romashka["deadline"] == "2026-12-04" and romashka["debt"] == "10000.00" and romashka["penalty"] == "445.00"  # ГК РФ ст. 193
     assert romashka["deadlines"][0] == {"clause": "4.2", "done_on": "2026-11-04", "due": "2026-11-12",
                                         "label": "направить требование (претензию)", "state": "met", "step": "claim"}
-    assert list(romashka["documents"][0]) == ["kind", "path"]
+    assert list(romashka["documents"][0]) == ["digest", "kind", "path"]  # digest: the content, for duplicates (issue 16)
     broken = next(r for r in printed if r["folder"] == BROKEN)
     assert broken["penalty_warnings"] is None and broken["debt"] is None and broken["deadlines"] == []
     assert list(broken["problems"][0]) == ["file", "line", "message"]

@@ -2,7 +2,10 @@
 roles, sign-in, CSRF, the session cookie, downloads only from inside the case folder, every value escaped,
 `serve` refusing a network address without accounts, the audit log."""
 import re
+import shutil
+import time
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 
@@ -143,3 +146,90 @@ def test_serve_on_a_network_address_needs_accounts(demo_copy):
     users.add_user(demo_copy, "ivanova", "юрист", PASSWORD)
     server = Server(open_root(demo_copy), "0.0.0.0", 0, today_fn=lambda: DEMO_DAY)
     assert server.app.config["LOCAL"] is False
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "//evil.example", "https://evil.example/", "/\\evil.example",
+                                    "evil.example"])
+def test_after_the_sign_in_only_a_path_of_this_site_is_followed(served, target):
+    server, root = served
+    users.add_user(root, "ivanova", "юрист", PASSWORD)
+    client = server.app.test_client()
+    page = client.get("/login").data.decode()
+    answer = client.post("/login", query_string={"next": target},
+                         data={"csrf_token": token(page), "login": "ivanova", "password": PASSWORD})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
+
+
+def test_a_path_of_this_site_is_where_the_sign_in_leads(served):
+    server, root = served
+    users.add_user(root, "ivanova", "юрист", PASSWORD)
+    client = server.app.test_client()
+    page = client.get("/login").data.decode()
+    answer = client.post("/login", query_string={"next": f"/cases/{CASE}"},
+                         data={"csrf_token": token(page), "login": "ivanova", "password": PASSWORD})
+    assert answer.headers["Location"] == f"/cases/{CASE}"
+
+
+def test_on_the_loopback_address_another_host_name_is_not_answered(served):
+    server, root = served
+    client = server.app.test_client()
+    assert client.get("/", headers={"Host": "evil.example:8080"}).status_code == 400
+    assert client.get("/", headers={"Host": "127.0.0.1:8080"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 200
+
+
+@pytest.mark.parametrize("name, inline", [("письмо.html", False), ("рисунок.svg", False), ("скан.pdf", True),
+                                          ("фото.jpg", True), ("заметка.txt", True)])
+def test_a_dropped_file_never_runs_as_a_page_of_the_workspace(served, name, inline):
+    server, root = served
+    folder = next(root.glob(f"{CASE} *"))
+    (folder / name).write_bytes(b"<script>alert(1)</script>")
+    answer = server.app.test_client().get(f"/cases/{CASE}/files/{name}")
+    assert answer.status_code == 200
+    assert answer.headers["Content-Disposition"].startswith("inline" if inline else "attachment")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_changed_password_ends_the_sessions_signed_in_with_the_old_one(served):
+    server, root = served
+    client = signed_in(server, root, "юрист")
+    assert client.get(f"/cases/{CASE}").status_code == 200
+    users.set_password(root, "юрисx", "другой-пароль-2")
+    assert client.get(f"/cases/{CASE}").status_code == 302
+
+
+def test_a_failed_sign_in_logs_a_long_login_short_and_takes_a_second(served):
+    server, root = served
+    users.add_user(root, "ivanova", "юрист", PASSWORD)
+    client = server.app.test_client()
+    page = client.get("/login").data.decode()
+    started = time.monotonic()
+    client.post("/login", data={"csrf_token": token(page), "login": "x" * 100_000, "password": "не тот"})
+    assert time.monotonic() - started >= 1.0
+    assert audit.AuditLog(root).recent(1)[0].user == "x" * 64
+    assert audit.audit_path(root).stat().st_size < 1_000
+
+
+def test_a_number_two_cards_give_opens_a_page_to_choose_the_folder(served):
+    server, root = served
+    original = next(root.glob(f"{CASE} *"))
+    twin = root / f"{CASE} копия"
+    shutil.copytree(original, twin)
+    server.workspace.refresh(twin.name)
+    page = server.app.test_client().get(f"/cases/{CASE}")
+    assert page.status_code == 409
+    links = re.findall(r'<li><a href="/cases/([^"]+)"', page.data.decode())
+    assert sorted(unquote(link) for link in links) == sorted([original.name, twin.name])
+    assert server.app.test_client().get(f"/cases/{quote(twin.name)}").status_code == 200
+
+
+def test_a_form_without_the_card_version_is_refused(served):
+    server, root = served
+    client = server.app.test_client()
+    page = client.get(f"/cases/{CASE}").data.decode()
+    before = card_bytes(root)
+    answer = client.post(f"/cases/{CASE}/events", data={"csrf_token": token(page), "event": "payment",
+                                                         "date": "25.11.2026", "amount": "100"})
+    assert answer.status_code == 400 and "нет версии карточки" in answer.data.decode()
+    assert card_bytes(root) == before

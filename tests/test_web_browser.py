@@ -170,14 +170,17 @@ def test_lawyer_checks_generates_and_downloads_the_package(site, page, tmp_path)
     assert page.locator("p.flash.warn", has_text="не хватает").count() == 1
 
     page.check("#package-form input[name=force]")
-    with page.expect_download() as info:
+    with page.expect_navigation():
         page.click("#package-form button[type=submit]")
+    assert page.locator("p.flash.ok", has_text="Пакет для суда собран").count() == 1
+    with page.expect_download() as info:
+        page.click("#package a")
     saved = tmp_path / "пакет.zip"
     info.value.save_as(saved)
     with zipfile.ZipFile(saved) as archive:
         names = archive.namelist()
         numbered = [n for n in names if re.fullmatch(r"\d\d .+\.pdf", n)]
-        merged = [n for n in names if n not in numbered]
+        merged = [n for n in names if n not in numbered and not n.endswith(".docx")]  # issue 16: DOCX of the claim
         pages = [leaf.extract_text() for n in numbered for leaf in pypdf.PdfReader(io.BytesIO(archive.read(n))).pages]
         merged_pages = [leaf.extract_text() for leaf in pypdf.PdfReader(io.BytesIO(archive.read(merged[0]))).pages]
     assert numbered[0].startswith("01 Заявление о выдаче судебного приказа")

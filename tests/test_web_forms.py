@@ -83,12 +83,14 @@ def test_a_repeated_payment_asks_for_confirmation(served):
     client = server.app.test_client()
     page = client.get(f"/cases/{CASE}").data.decode()
     form = {"csrf_token": hidden(page, "csrf_token"), "event": "payment", "date": "20.11.2026", "amount": "300",
-            "document": "п/п № 9"}
+            "document": "п/п № 9", "version": hidden(page, "version")}
     assert client.post(f"/cases/{CASE}/events", data=form).status_code == 302
-    asked = client.post(f"/cases/{CASE}/events", data=form)
+    page = client.get(f"/cases/{CASE}").data.decode()
+    asked = client.post(f"/cases/{CASE}/events", data={**form, "version": hidden(page, "version")})
     assert asked.status_code == 409 and 'name="confirm"' in asked.data.decode()
     assert sum(str(p.amount) == "300" for p in payments(root)) == 1
-    assert client.post(f"/cases/{CASE}/events", data={**form, "confirm": "1"}).status_code == 302
+    confirmed = {**form, "version": hidden(asked.data.decode(), "version"), "confirm": "1"}
+    assert client.post(f"/cases/{CASE}/events", data=confirmed).status_code == 302
     assert sum(str(p.amount) == "300" for p in payments(root)) == 2
 
 
@@ -99,7 +101,7 @@ def test_an_event_with_a_bad_shpi_is_refused_with_the_reason(served):
     before = card_of(root, "2026-002").read_bytes()
     answer = client.post("/cases/2026-002/events", data={
         "csrf_token": hidden(page, "csrf_token"), "event": "claim_sent", "date": "25.11.2026",
-        "f_шпи": "42755011111111"})
+        "f_шпи": "42755011111111", "version": hidden(page, "version")})
     assert answer.status_code == 400
     assert "неверная контрольная цифра (должна быть 0)" in answer.data.decode()
     assert card_of(root, "2026-002").read_bytes() == before
@@ -206,3 +208,24 @@ def test_the_list_searches_filters_sorts_and_pages(served):
     assert "Страница 1 из 2" in first and len(re.findall(r'<tr>\s*<td><a href="/cases/', first)) == 50
     second = client.get("/?sort=case&page=2").data.decode()
     assert len(re.findall(r'<tr>\s*<td><a href="/cases/', second)) == 71 - 50
+
+
+def test_an_event_recorded_on_the_web_makes_the_documents_its_stage_calls_for(demo_copy):
+    """«автодокументы» hold for a write from the web as for a file the watcher sees: the refresh after the form is
+    the watcher's own pass, compared with the status before it."""
+    settings = demo_copy / "настройки.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "наблюдение:\n  автодокументы: [фссп]\n",
+                        encoding="utf-8")
+    server = Server(open_root(demo_copy), "127.0.0.1", 0, today_fn=lambda: DEMO_DAY, delay=30)  # no event needed
+    server.start()
+    try:
+        client = server.app.test_client()
+        page = client.get("/cases/2026-011").data.decode()
+        answer = client.post("/cases/2026-011/events", data={
+            "csrf_token": hidden(page, "csrf_token"), "version": hidden(page, "version"),
+            "event": "enforcement_ended", "date": "24.11.2026"})
+        assert answer.status_code == 302
+        made = sorted(p.name for p in next(demo_copy.glob("2026-011 *")).glob("Сформировано/*.docx"))
+        assert made == ["2026-11-24 Заявление о возбуждении исполнительного производства 2026-011.docx"]
+    finally:
+        server.stop()

@@ -18,6 +18,7 @@ from stdnum.ru import ogrn as stdnum_ogrn
 
 from kezdocs.core import cardbasis, plaintext
 from kezdocs.core.cardfields import Reader
+from kezdocs.core.filekinds import kind_code, kind_hint
 from kezdocs.core.model import (EVENTS, JUDGMENT_RESULTS, Address, Case, Charge, Debtor, DebtorType, Event, Instalment,
                                 Officer, Payment, PenaltyMethod, PenaltyTerms, Problem)
 from kezdocs.core.plaintext import Map, Seq, Text
@@ -30,7 +31,7 @@ STATUS_FILE = "СТАТУС.txt"  # the case's status, written by kezdocs
 TOP_KEYS = {
     "номер": True, "администратор": True, "ответственный": True, "должник": True, "основание": True,
     "код_дохода": True, "неустойка": False, "начисления": True, "платежи": False, "события": False,
-    "уин": False, "штрафы": False, "примечание": False,
+    "уин": False, "штрафы": False, "примечание": False, "файлы": False,
 }
 OFFICER_KEYS = {"фио": True, "телефон": False, "email": False}
 DEBTOR_KEYS = {
@@ -38,6 +39,12 @@ DEBTOR_KEYS = {
     "огрн": False, "огрнип": False, "кпп": False, "дата_рождения": False, "место_рождения": False,
     "снилс": False, "паспорт": False, "пол": False, "адреса": True, "счета": False, "ликвидирован": False,
     "банк": False,
+}
+# The keys of «должник» a card reads for each type of debtor (a form shows these; `_debtor` reads them).
+DEBTOR_FIELDS = {
+    "юрлицо": ("наименование", "инн", "огрн", "кпп"),
+    "ип": ("наименование", "фамилия", "имя", "отчество", "инн", "огрнип"),
+    "физлицо": ("фамилия", "имя", "отчество", "инн", "дата_рождения", "место_рождения", "снилс", "паспорт"),
 }
 BANK_KEYS = {"наименование": True, "адрес": True}
 POSTCODE = re.compile(r"(?<!\d)\d{6}(?!\d)")  # a Russian postal index: what makes an address a postal one
@@ -103,13 +110,38 @@ def _case(r: Reader, root: Map, administrators: tuple[str, ...] | None) -> Case 
     _check_event_order(r, events)
     uin = _uin(r, root)
     fines = r.amount(root, "штрафы", "") if "штрафы" in root else Decimal("0")
+    file_kinds = _file_kinds(r, root)
     if r.problems:
         return None
     return Case(
         number=number, administrator=administrator, officer=officer, debtor=debtor, basis=basis, kbk=kbk,
         penalty=penalty, charges=charges, payments=payments, events=events, uin=uin, fines=fines,
-        note=r.text(root, "примечание", ""), source=r.source,
+        note=r.text(root, "примечание", ""), source=r.source, file_kinds=file_kinds,
     )
+
+
+def _file_kinds(r: Reader, root: Map) -> tuple[tuple[str, str, int | None], ...]:
+    """«файлы»: a file of the folder (its path as kezdocs shows it) -> its kind, by label or code.
+
+    The clerk's word for a file whose name says nothing («Сканы/скан 001.pdf»: договор), without renaming it;
+    `filekinds.with_card` applies it and names a file the folder does not hold.
+    """
+    value = root.get("файлы")
+    if value is None:
+        return ()
+    if not isinstance(value, Map):
+        r.problem(root.line_of("файлы"), "файлы",
+                  'поле «файлы» — набор «файл: вид»: файлы: {"Сканы/скан 001.pdf": договор}')
+        return ()
+    found = []
+    for name, given in value.items():
+        line, kind = value.line_of(name), plaintext.strip(given) or ""
+        code = kind_code(kind)
+        if code is None:
+            r.problem(line, f"файлы.{name}", f"файлы: у файла «{name}» неизвестный вид «{kind}»{kind_hint(kind)}")
+        else:
+            found.append((name.strip().replace("\\", "/"), code, line))
+    return tuple(found)
 
 
 def _known_administrator(name: str, administrators: tuple[str, ...]) -> bool:

@@ -11,18 +11,23 @@ marks an abbreviation («дог.»); «а+б» needs both parts, anywhere in the
 file's path («Иск/квитанция.pdf» is proof the lawsuit was sent). The first
 matching rule of the table wins. In the text, the rule matching earliest
 wins (a document's title comes first; a lawsuit mentions «претензия» only
-later).
+later). An archive is «архив» by its extension, whatever its name; a file in
+`Сформировано/` is what kezdocs titled it (`GENERATED_KINDS`); the card's
+«файлы» overrides them all (`filekinds.with_card`).
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from kezdocs.core import kinds as generated_kinds
 from kezdocs.core.card import GENERATED_DIR
+from kezdocs.core.delivery import NOTICE_KINDS, delivered_on
+from kezdocs.core.eventrules import shpi_problem
+from kezdocs.core.filekinds import KINDS, fold, kind_code, kind_hint  # KINDS: lists import it from here
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc
 from kezdocs.core.plaintext import Map, Seq, Text
@@ -33,81 +38,72 @@ SECTION = "классификация"
 MAX_TEXT = 20_000  # characters of a document's text kept (its ШПИ are looked for there)
 HEAD = 3_000  # text rules look at the start of a document, where its title is
 
-# Stable code -> Russian label, in the order lists show them.
-KINDS: dict[str, str] = {
-    "contract": "договор",
-    "amendment": "дополнительное соглашение",
-    "act_invoice": "акт / счёт",
-    "reconciliation": "акт сверки",
-    "calculation": "расчёт",
-    "claim_copy": "претензия (копия)",
-    "postal_receipt": "почтовая квитанция",
-    "post_inventory": "опись вложения",
-    "delivery_notice": "уведомление о вручении",
-    "tracking_report": "отчёт об отслеживании",
-    "registry_extract": "выписка ЕГРЮЛ/ЕГРИП",
-    "power_of_attorney": "доверенность",
-    "diploma": "диплом представителя",
-    "lawsuit": "исковое заявление",
-    "lawsuit_sent_proof": "подтверждение направления иска",
-    "order_cancellation": "определение об отмене судебного приказа",
-    "court_ruling": "определение суда",
-    "judgment": "решение суда",
-    "court_order": "судебный приказ",
-    "writ": "исполнительный лист",
-    "bank_response": "ответ банка",
-    "bailiff_decision": "постановление ФССП",
-    "payment_order": "платёжное поручение",
-    "other": "прочее",
-}
-# Other names a user may give a kind in the settings (besides its label and code).
-KIND_ALIASES = {"акт": "act_invoice", "счёт": "act_invoice", "счет": "act_invoice", "претензия": "claim_copy",
-                "квитанция": "postal_receipt", "выписка": "registry_extract", "диплом": "diploma",
-                "иск": "lawsuit", "определение": "court_ruling", "решение": "judgment",
-                "постановление": "bailiff_decision", "другое": "other"}
-
 # Name keywords, most specific first (the first matching rule wins).
 DEFAULT_NAME_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("order_cancellation", ("отмен*+приказ*",)),  # before the court order, the ruling and the lawsuit
+    ("withdrawal", ("отказ* от иск*", "отказ* от исков* требовани*", "otkaz* ot isk*")),  # not a lawsuit
     ("lawsuit_sent_proof", ("квитанци*+иск*", "чек*+иск*", "опис*+иск*", "уведомлени*+иск*", "отслеживани*+иск*",
                             "трек*+иск*", "отправк*+иск*", "направлени*+иск*", "почт*+иск*",
                             "квитанци*+приказ*", "опис*+приказ*", "направлени*+приказ*", "отправк*+приказ*")),
     ("bank_response", ("ответ*+банк*", "письм*+банк*", "уведомлени*+банк*", "возврат*+банк*")),
+    ("debtor_reply", ("ответ* должник*", "ответ*+претензи*", "ответ*+требовани*", "возражени*+претензи*",
+                      "otvet*+pretenzi*")),  # the debtor's letter, not our claim
     ("post_inventory", ("опис*", "ф.107", "форма 107")),
     ("delivery_notice", ("уведомлени*", "увед.", "ф.119", "вручени*")),
     ("tracking_report", ("отслеживани*", "трек*")),
     ("postal_receipt", ("квитанци*", "чек", "чеки", "чека")),
-    ("registry_extract", ("егрюл", "егрип", "выписк*")),
-    ("power_of_attorney", ("доверенност*", "дов-ть")),
-    ("diploma", ("диплом*",)),
+    ("egrn", ("егрн", "egrn")),  # real estate: not the register of legal entities
+    ("bank_statement", ("выписк* по счет*", "выписк* со счет*", "выписк* по расчетн* счет*", "выписк* с расчетн* счет*",
+                        "выписк*+банк*", "банковск* выписк*", "vypisk*+bank*")),
+    ("registry_extract", ("егрюл", "егрип", "выписк*", "egrul", "egrip", "vypisk*")),
+    ("power_of_attorney", ("доверенност*", "дов-ть", "doverennost*")),
+    ("diploma", ("диплом*", "diplom*")),
     ("lawsuit", ("заявлени* о выдач* судебн* приказ*", "заявлени* о вынесени* судебн* приказ*")),
-    ("court_ruling", ("определени*",)),
-    ("court_order", ("судебн* приказ*",)),
-    ("judgment", ("решени*",)),
-    ("writ", ("исполнительн* лист*", "исп. лист*", "исполнительн* документ*", "ил", "фс")),
-    ("bailiff_decision", ("постановлени*", "фссп", "осп")),
-    ("payment_order", ("платежн* поручени*", "платежн*", "платежк*", "п/п")),
-    ("reconciliation", ("акт* сверки", "сверк*")),
-    ("calculation", ("расчет*", "расч.")),
-    ("claim_copy", ("претензи*", "требовани*")),
-    ("lawsuit", ("иск*",)),
-    ("amendment", ("доп. соглашени*", "дополнительн* соглашени*", "допсоглашени*", "дс")),
-    ("act_invoice", ("акт", "акты", "акта", "актов", "счет", "счета", "счет-фактур*", "упд", "накладн*")),
-    ("contract", ("договор*", "дог.", "контракт*", "соглашени*")),
+    ("judgment", ("решени* суд*", "решени*+суд*")),
+    ("admin_decision", ("решени* глав*", "решени*+администраци*", "решени* о взыскани*", "решени* о признани*",
+                        "распоряжени*", "постановлени* администраци*", "постановлени* глав*")),  # not a court's
+    ("court_ruling", ("определени*", "opredeleni*")),
+    ("court_order", ("судебн* приказ*", "sudebn* prikaz*")),
+    ("judgment", ("решени*", "reshenie*")),
+    ("writ", ("исполнительн* лист*", "исп. лист*", "исполнительн* документ*", "ил", "фс", "ispolnitel* list*")),
+    ("bailiff_decision", ("постановлени*", "фссп", "осп", "postanovleni*")),
+    ("payment_order", ("платежн* поручени*", "платежн*", "платежк*", "п/п", "platezhk*", "platezhn*")),
+    ("reconciliation", ("акт* сверки", "сверк*", "akt* sverki", "sverk*")),
+    ("calculation", ("расчет*", "расч.", "raschet*", "rasschet*")),
+    ("claim_copy", ("претензи*", "требовани*", "pretenzi*", "trebovani*")),
+    ("lawsuit", ("иск*", "isk", "iskov*")),
+    ("amendment", ("доп. соглашени*", "дополнительн* соглашени*", "допсоглашени*", "дс", "допник*", "dopnik*",
+                   "dop soglasheni*", "dopsoglasheni*")),
+    ("act_invoice", ("акт", "акты", "акта", "актов", "счет", "счета", "счет-фактур*", "упд", "накладн*", "akt", "akty",
+                     "schet", "invoice")),
+    ("contract", ("договор*", "дог.", "контракт*", "соглашени*", "dogovor*", "contract*", "kontrakt*")),
 )
+# A packed archive is not read (its files would be documents of their own): the clerk unpacks it.
+ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz")
+# What kezdocs writes into `Сформировано/` (`core.kinds`, its name «<date> <title> …») -> the kind of file it is.
+GENERATED_KINDS = {"claim": "claim_copy", "calculation": "calculation", "memo": "other", "lawsuit": "lawsuit",
+                   "court-order": "lawsuit", "withdrawal": "withdrawal", "reduction": "other", "bank": "other",
+                   "bailiffs": "other", "enforcement-query": "other", "write-off": "admin_decision",
+                   "post-inventory": "post_inventory"}
 
 # Title phrases in a document's text (the earliest match wins).
 DEFAULT_TEXT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("order_cancellation", ("об отмене судебного приказа",)),
+    ("withdrawal", ("об отказе от иска", "отказ от иска", "об отказе от исковых требований")),
+    ("debtor_reply", ("ответ на претензию", "ответ на требование")),
     ("post_inventory", ("опись вложени*", "ф. 107", "форма 107")),
     ("delivery_notice", ("уведомление о вручении", "ф. 119")),
     ("tracking_report", ("отчет об отслеживании*", "отслеживани* почтов* отправлени*")),
     ("postal_receipt", ("кассов* чек*", "квитанци*")),
+    ("egrn", ("выписка из единого государственного реестра недвижимости", "выписка из егрн")),
+    ("bank_statement", ("выписка по счету", "выписка по расчетному счету", "выписка операций по счету",
+                        "выписка по операциям")),
     ("registry_extract", ("выписка из единого государственного реестра*", "выписка из егрюл", "выписка из егрип")),
     ("power_of_attorney", ("доверенность",)),
     ("diploma", ("диплом",)),
     ("lawsuit", ("исковое заявление", "цена иска", "заявление о выдаче судебного приказа",
                  "заявление о вынесении судебного приказа")),
+    ("admin_decision", ("решение главы", "распоряжение", "постановление администрации", "постановление главы")),
     ("court_ruling", ("определение",)),
     ("court_order", ("судебный приказ",)),
     ("judgment", ("решение", "именем российской федерации")),
@@ -133,12 +129,8 @@ _DATES = (
     re.compile(r"(?<!\d)(?P<y>\d{4})[-._](?P<m>\d{1,2})[-._](?P<d>\d{1,2})(?!\d)"),
     re.compile(r"(?<!\d)(?P<d>\d{1,2})[-._](?P<m>\d{1,2})[-._](?P<y>\d{4}|\d{2})(?!\d)"),
 )
-_TRACKING = re.compile(r"(?<!\d)\d{14}(?!\d)|(?<!\d)(?<!\d )\d{6} \d{2} \d{5} \d(?! ?\d)")
-
-
-def fold(text: str) -> str:
-    """How names and keywords are compared: NFC, case-folded, ё as е, spaces collapsed."""
-    return re.sub(r"\s+", " ", nfc(text).casefold().replace("ё", "е"))
+_TRACKING = re.compile(r"(?<!\d)\d{14}(?!\d)|(?<!\d)(?<!\d )\d{6} \d{2} \d{5} \d(?! ?\d)"
+                       r"|(?<![A-Z])[A-Z]{2}\d{9}[A-Z]{2}(?![A-Z])")
 
 
 @dataclass(frozen=True)
@@ -174,12 +166,18 @@ class Document:
     label: str
     date: date | None
     tracking: tuple[str, ...]
-    source_of_kind: str  # "name" | "folder" | "text" | "none"
+    source_of_kind: str  # "name" | "folder" | "text" | "card" (its «файлы») | "none"
+    delivered: date | None = None  # the day a delivery notice says the letter was handed over (`delivery`)
 
     @property
     def generated(self) -> bool:
         """Written by kezdocs into `Сформировано/`: counts as present for what it is."""
         return self.relpath.startswith(GENERATED_DIR + "/")
+
+    @property
+    def recognised(self) -> bool:
+        """A clerk's file whose name, folders and text said nothing: listed as «не распознан: укажите вид»."""
+        return self.source_of_kind != "none" or self.generated
 
     @property
     def stem(self) -> str:
@@ -231,7 +229,12 @@ def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
     and a root of thousands repeats the same names.
     """
     parts = nfc(relpath).split("/")
+    if PurePosixPath(parts[-1]).suffix.lower() in ARCHIVE_SUFFIXES:
+        return "archive", "name"
     if parts[0] == GENERATED_DIR:
+        own = _generated_kind(parts[-1])
+        if own:
+            return own, "name"
         parts = parts[1:]
     stem = fold(PurePosixPath(parts[-1]).stem)
     whole = fold(" / ".join([*parts[:-1], PurePosixPath(parts[-1]).stem]))
@@ -244,6 +247,13 @@ def classify_by_name(relpath: str, rules: Rules) -> tuple[str, str] | None:
             if rule.position(folded) is not None:
                 return rule.kind, "folder"
     return None
+
+
+def _generated_kind(name: str) -> str | None:
+    """The kind of a file kezdocs wrote, from the title `paperwork.generated.file_name` gave it (codes, not words)."""
+    title = fold(re.sub(r"^\d{4}-\d{2}-\d{2} ", "", PurePosixPath(name).stem))
+    found = [(len(k.title), code) for code, k in generated_kinds.KINDS.items() if title.startswith(fold(k.title))]
+    return GENERATED_KINDS.get(max(found)[1]) if found else None
 
 
 def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
@@ -259,11 +269,13 @@ def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
 
 
 def needs_text(relpath: str, rules: Rules) -> bool:
-    """Reading text is slow: only when the name says nothing, or a postal document's ШПИ is not in its name."""
+    """Reading text is slow: only when the name says nothing, a postal document's ШПИ is not in its name,
+    or the file is a delivery notice (its text says the day of delivery)."""
     by_name = classify_by_name(relpath, rules)
     if by_name is None:
         return True
-    return by_name[0] in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name)
+    kind = by_name[0]
+    return kind in NOTICE_KINDS or (kind in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name))
 
 
 def date_in_name(name: str) -> date | None:
@@ -280,8 +292,11 @@ def date_in_name(name: str) -> date | None:
 
 
 def tracking_numbers(text: str) -> tuple[str, ...]:
-    """Russian Post tracking numbers (ШПИ: 14 digits, maybe grouped 6-2-5-1), in order, once each."""
-    return tuple(dict.fromkeys(m.group().replace(" ", "") for m in _TRACKING.finditer(text)))
+    """Russian Post tracking numbers (ШПИ: 14 digits, maybe grouped 6-2-5-1, or an international RA123456785RU),
+    in order, once each: only those with a right check digit (`eventrules.shpi_problem`), so a digit misread
+    by OCR or mistyped in a name is refused rather than taken for another letter."""
+    found = dict.fromkeys(m.group().replace(" ", "") for m in _TRACKING.finditer(text))
+    return tuple(number for number in found if shpi_problem(number) is None)
 
 
 def document(relpath: str, text: str, rules: Rules) -> Document:
@@ -289,19 +304,11 @@ def document(relpath: str, text: str, rules: Rules) -> Document:
     kind, source = classify(relpath, text, rules)
     name = PurePosixPath(nfc(relpath)).name
     return Document(nfc(relpath), kind, KINDS[kind], date_in_name(name),
-                    tracking_numbers(name + "\n" + text[:MAX_TEXT]), source)
+                    tracking_numbers(name + "\n" + text[:MAX_TEXT]), source,
+                    delivered_on(text[:MAX_TEXT]) if kind in NOTICE_KINDS else None)
 
 
 # --- rules from the settings ----------------------------------------------------------------
-
-def kind_code(name: str) -> str | None:
-    """A kind's code from its code, Russian label or alias, as a user writes it in the settings."""
-    key = fold(name).strip()
-    for code, label in KINDS.items():
-        if key in (code, fold(label)):
-            return code
-    return KIND_ALIASES.get(key)
-
 
 def rules_from_settings(settings: Settings) -> tuple[Rules, list[Problem]]:
     """The user's rules (section «классификация») ahead of the defaults, and problems in them.
@@ -327,9 +334,8 @@ def rules_from_settings(settings: Settings) -> tuple[Rules, list[Problem]]:
         line = data.line_of(key)
         code = kind_code(key)
         if code is None:
-            hint = difflib.get_close_matches(fold(key), [fold(label) for label in KINDS.values()], n=1, cutoff=0.5)
             problems.append(Problem(SETTINGS_NAME, line, f"«{SECTION}»: неизвестный вид документа «{key}»"
-                                    + (f"; может быть, «{hint[0]}»?" if hint else ""), SECTION))
+                                    + kind_hint(key), SECTION))
             continue
         if isinstance(value, Map):
             for sub in value:

@@ -53,6 +53,8 @@ NOTE = EventField("примечание", "примечание", False)
 
 EVENT_FIELDS: dict[str, tuple[EventField, ...]] = {code: (NOTE,) for code in EVENTS} | {
     "claim_sent": (SHPI, ADDRESS, NOTE),
+    "claim_delivered": (SHPI, ADDRESS, NOTE),  # which letter: `delivery.suggestions` reads them back
+    "claim_returned": (SHPI, ADDRESS, NOTE),
     "lawsuit_filed": (COURT, COURT_CASE, NOTE),
     "court_order_filed": (COURT, COURT_CASE, NOTE),
     "court_order_issued": (COURT_CASE, NOTE),

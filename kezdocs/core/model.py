@@ -190,6 +190,7 @@ class Case:
     fines: Decimal = Decimal("0")  # штрафные санкции, п. 4.4(5)
     note: str | None = None
     source: str = "дело.yaml"
+    file_kinds: tuple[tuple[str, str, int | None], ...] = ()  # the card's «файлы»: (file as shown, kind code, line)
 
     def events_of(self, kind: str) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.kind == kind)

@@ -2,7 +2,8 @@
 
 Pure: takes the case, the step and the classified documents (`classification.Document`)
 and returns a `Checklist`. Documents kezdocs generated (`Сформировано/`)
-count as present for what they are (a generated calculation is a calculation).
+count only for the items `GENERATED_MAY_SATISFY` names (a generated calculation
+is a calculation; a generated claim is never the register's extract).
 
 Steps: `claim` (требование, п. 4.4), `lawsuit` (п. 5.2; ГПК РФ ст. 132 or
 АПК РФ ст. 125, 126; after a cancelled court order, the ruling that cancelled it), `court-order` (ГПК РФ ст. 124, АПК РФ ст. 229.3),
@@ -41,6 +42,10 @@ GENERAL, ARBITRATION = "general", "arbitration"
 
 BASIS_KINDS = ("contract", "amendment", "act_invoice", "reconciliation")
 ENFORCEMENT_KINDS = ("writ", "court_order")  # a court order is itself an enforcement document
+# The items a file kezdocs wrote (`Сформировано/`) may satisfy: its calculation, the copy of its claim. Every other
+# item needs a source document — the signed contract, the post's receipt, the court's ruling, the register's
+# extract — which a file kezdocs wrote never is, whatever its name says («… (по ЕГРЮЛ).docx» is a claim).
+GENERATED_MAY_SATISFY = frozenset({"calculation", "claim_copy"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +122,16 @@ def checklist(case: Case, step: str, documents, court: str | None = None) -> Che
 
 # --- the items ---------------------------------------------------------------------------
 
-def _files(docs, kinds) -> tuple[str, ...]:
-    """Files of the given kinds, in the order of `kinds`, then by path."""
+def usable(docs, key: str) -> list:
+    """The documents item `key` may take: kezdocs's own files only where `GENERATED_MAY_SATISFY` allows."""
+    return list(docs) if key.split(":")[0] in GENERATED_MAY_SATISFY else [d for d in docs if not d.generated]
+
+
+def _files(docs, kinds, key: str) -> tuple[str, ...]:
+    """Files of the given kinds that item `key` may take (`usable`), in the order of `kinds`, then by path."""
     order = {k: i for i, k in enumerate(kinds)}
-    return tuple(d.relpath for d in sorted((d for d in docs if d.kind in order), key=lambda d: (order[d.kind], d.relpath)))
+    return tuple(d.relpath for d in sorted((d for d in usable(docs, key) if d.kind in order),
+                                           key=lambda d: (order[d.kind], d.relpath)))
 
 
 def _item(key: str, item: str, clause: str, files: tuple[str, ...]) -> Item:
@@ -131,16 +142,16 @@ def _basis(case: Case, docs, clause: str) -> Item:
     """The basis document and what proves the debt; a contract basis needs the contract itself."""
     b = case.basis
     title = b.document + (f" № {b.number}" if b.number else "") + (f" от {b.date:%d.%m.%Y}" if b.date else "")
-    files = _files(docs, BASIS_KINDS)
+    files = _files(docs, BASIS_KINDS, "basis")
     needs_contract = written_deal(b, case.kbk)  # a written transaction is proved by the contract itself
-    present = any(d.kind == "contract" for d in docs) if needs_contract else bool(files)
+    present = any(d.kind == "contract" for d in usable(docs, "basis")) if needs_contract else bool(files)
     return Item("basis", f"Документ-основание «{title}» и документы, подтверждающие долг (акты, сверка)",
                 clause, present, files)
 
 
 def _calculation(docs, clause: str) -> Item:
     return _item("calculation", "Расчёт взыскиваемой суммы (долг, пени, проценты)", clause,
-                 _files(docs, ("calculation",)))
+                 _files(docs, ("calculation",), "calculation"))
 
 
 def _claim(case: Case, docs, court: str) -> list[Item]:
@@ -161,10 +172,10 @@ def _lawsuit(case: Case, docs, court: str) -> list[Item]:
         # or leaves it without consideration (АПК РФ ст. 148 ч. 1 п. 2.1).
         items.append(_item("order_cancellation", "Определение об отмене судебного приказа",
                            "АПК РФ ст. 229.5 ч. 4, ст. 148 ч. 1 п. 2.1" if arb else "ГПК РФ ст. 129, ст. 135 ч. 1 п. 1.1",
-                           _files(docs, ("order_cancellation",))))
+                           _files(docs, ("order_cancellation",), "order_cancellation")))
     items.append(_item("lawsuit_sent", "Доказательство направления ответчику копии иска с приложениями",
                        "АПК РФ ст. 126 ч. 1 п. 1" if arb else "ГПК РФ ст. 132 п. 6",
-                       _files(docs, ("lawsuit_sent_proof",))))
+                       _files(docs, ("lawsuit_sent_proof",), "lawsuit_sent")))
     items += _representative(docs, arb, "АПК РФ ст. 126 ч. 1 п. 5" if arb else "ГПК РФ ст. 132 п. 2")
     if arb:
         items.append(_registry(case, docs))
@@ -180,7 +191,8 @@ def _court_order(case: Case, docs, court: str) -> list[Item]:
     if arb and case.basis.claim_required:
         items += _claim_proofs(case, docs, arb)
     items.append(_item("lawsuit_sent", "Доказательство направления должнику копии заявления о выдаче судебного приказа",
-                       law if arb else "ГПК РФ ст. 124 (с 01.09.2024)", _files(docs, ("lawsuit_sent_proof",))))
+                       law if arb else "ГПК РФ ст. 124 (с 01.09.2024)",
+                       _files(docs, ("lawsuit_sent_proof",), "lawsuit_sent")))
     items += _representative(docs, arb, law)
     if arb:
         items.append(_registry(case, docs))
@@ -190,26 +202,27 @@ def _court_order(case: Case, docs, court: str) -> list[Item]:
 
 def _bank(case: Case, docs, court: str) -> list[Item]:
     return [_item("writ", "Исполнительный документ (исполнительный лист или судебный приказ)",
-                  "229-ФЗ ст. 8 ч. 1; п. 6.4 регламента", _files(docs, ENFORCEMENT_KINDS))]
+                  "229-ФЗ ст. 8 ч. 1; п. 6.4 регламента", _files(docs, ENFORCEMENT_KINDS, "writ"))]
 
 
 def _bailiffs(case: Case, docs, court: str) -> list[Item]:
     return [_item("writ", "Исполнительный документ (исполнительный лист или судебный приказ)",
-                  "229-ФЗ ст. 30 ч. 1; п. 7.1 регламента", _files(docs, ENFORCEMENT_KINDS))]
+                  "229-ФЗ ст. 30 ч. 1; п. 7.1 регламента", _files(docs, ENFORCEMENT_KINDS, "writ"))]
 
 
 def _representative(docs, arb: bool, clause: str) -> list[Item]:
-    items = [_item("power_of_attorney", "Доверенность представителя", clause, _files(docs, ("power_of_attorney",)))]
+    items = [_item("power_of_attorney", "Доверенность представителя", clause,
+                   _files(docs, ("power_of_attorney",), "power_of_attorney"))]
     if arb:
         items.append(_item("diploma", "Копия диплома представителя о высшем юридическом образовании",
-                           "АПК РФ ст. 126 ч. 1 п. 5, ст. 59 ч. 3", _files(docs, ("diploma",))))
+                           "АПК РФ ст. 126 ч. 1 п. 5, ст. 59 ч. 3", _files(docs, ("diploma",), "diploma")))
     return items
 
 
 def _registry(case: Case, docs) -> Item:
     register = "ЕГРИП" if case.debtor.type is DebtorType.ENTREPRENEUR else "ЕГРЮЛ"
     return _item("registry_extract", f"Выписка из {register} о должнике", "АПК РФ ст. 126 ч. 1 п. 9",
-                 _files(docs, ("registry_extract",)))
+                 _files(docs, ("registry_extract",), "registry_extract"))
 
 
 def _state_duty(arb: bool) -> Item:
@@ -222,18 +235,26 @@ def _state_duty(arb: bool) -> Item:
 # --- claim proofs, address by address -------------------------------------------------------
 
 def _claim_proofs(case: Case, docs, arb: bool) -> list[Item]:
-    """A copy of the claim, and proof it was sent to each address of the card (п. 4.5)."""
+    """A copy of the claim, and proof it was sent to each address of the card (п. 4.5): the item names the
+    address and the letter's ШПИ, and says when its files were given to it by count rather than by ШПИ."""
     clause = "п. 4.5, 5.2(3) регламента; " + ("АПК РФ ст. 126 ч. 1 п. 7" if arb else "ГПК РФ ст. 132 п. 3")
     items = [_item("claim_copy", "Копия требования (претензии)", "п. 4.4, 5.2(3) регламента",
-                   _files(docs, ("claim_copy",)))]
+                   _files(docs, ("claim_copy",), "claim_copy"))]
     addresses = case.debtor.addresses
     tracks = claim_tracking(case)
-    found = match_claim_proofs(addresses, tracks, [d for d in docs if d.kind in POSTAL_KINDS])
+    postal = [d for d in usable(docs, "claim_sent") if d.kind in POSTAL_KINDS]
+    found = match_claim_proofs(addresses, tracks, postal)
+    stray = sorted({t for d in postal for t in d.tracking} - set(tracks.values()))
     for i, address in enumerate(addresses):
-        shpi = f" (ШПИ {tracks[i]})" if i in tracks else ""
-        items.append(Item(f"claim_sent:{i + 1}",
-                          f"Доказательство направления претензии по адресу {address.kind}: {address.text}{shpi}",
-                          clause, bool(found.get(i)), tuple(found.get(i, ()))))
+        text = f"Доказательство направления претензии по адресу {address.kind}: {address.text}"
+        text += f" (ШПИ {tracks[i]})" if i in tracks else ""
+        files = tuple(found.get(i, ()))
+        if files and not (i in tracks and any(tracks[i] in d.tracking for d in postal if d.relpath in files)):
+            text += " — в файлах нет ШПИ: они отнесены к этому адресу по порядку, проверьте"
+        elif not files and i not in tracks and stray:
+            text += (f" — в папке есть отправления с ШПИ {', '.join(stray)}, а в событии «претензия направлена» "
+                     "ШПИ не записан: запишите его")
+        items.append(Item(f"claim_sent:{i + 1}", text, clause, bool(files), files))
     return items
 
 
@@ -274,38 +295,28 @@ def _address_index(name: str | None, addresses: tuple[Address, ...]) -> int | No
 def match_claim_proofs(addresses: tuple[Address, ...], tracks: dict[int, str], postal) -> dict[int, list[str]]:
     """Address index -> postal documents proving the claim went there.
 
-    First by ШПИ. Then by count: an address with a recorded ШПИ may take only
-    documents that show no ШПИ (a scan); an address without one may also take
-    documents whose ШПИ no event records. Documents of one letter (receipt,
-    inventory, notice) go together: by ШПИ, or by their order within each kind.
+    By ШПИ: an address whose claim has a recorded ШПИ takes every document
+    that shows it (receipt, inventory, notice of one letter). By count only
+    documents that show no ШПИ at all (a scan whose number was not read): such
+    letters go to the addresses still without proof, in order. A document whose
+    ШПИ no claim records proves nothing: it is another letter.
     """
     found: dict[int, list[str]] = {}
     for i, shpi in tracks.items():
         files = [d.relpath for d in postal if shpi in d.tracking]
         if files:
             found[i] = files
-    recorded = set(tracks.values())
-    spare = [d for d in postal if not recorded.intersection(d.tracking)]
-    untracked = _letters([d for d in spare if not d.tracking])
-    tracked = _letters([d for d in spare if d.tracking])
+    untracked = _letters([d for d in postal if not d.tracking])
     for i in range(len(addresses)):
-        if i in found:
-            continue
-        pool = untracked if i in tracks else (tracked or untracked)
-        if pool:
-            found[i] = pool.pop(0)
+        if i not in found and untracked:
+            found[i] = untracked.pop(0)
     return found
 
 
 def _letters(docs) -> list[list[str]]:
-    """Group postal documents into letters: by their first ШПИ, or the n-th of each kind together."""
-    by_track: dict[str, list[str]] = {}
+    """Postal documents without a ШПИ grouped into letters: the n-th of each kind (by path) together."""
     by_kind: dict[str, list[str]] = {}
     for d in sorted(docs, key=lambda d: d.relpath):
-        if d.tracking:
-            by_track.setdefault(d.tracking[0], []).append(d.relpath)
-        else:
-            by_kind.setdefault(d.kind, []).append(d.relpath)
+        by_kind.setdefault(d.kind, []).append(d.relpath)
     count = max((len(v) for v in by_kind.values()), default=0)
-    untracked = [[files[n] for files in by_kind.values() if n < len(files)] for n in range(count)]
-    return [*by_track.values(), *untracked]
+    return [[files[n] for files in by_kind.values() if n < len(files)] for n in range(count)]

@@ -14,19 +14,20 @@ before the value was known (no card, an internal error): the dashboard and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Sequence
 
 from kezdocs.core.money import as_text
+from kezdocs.core.russian import plural
 
 CARD_ERROR = "card_error"  # the stage of a case whose card could not be read
 
 # Keys of the status JSON as `status --json` prints them, in order (the index keeps a few more for itself).
 PUBLIC_KEYS = ("case", "folder", "debtor", "debtor_type", "administrator", "officer", "kbk", "stage", "stage_label",
                "next_action", "deadline", "deadline_missed", "clause", "route", "debt", "penalty", "penalty_warnings",
-               "deadlines", "documents", "missing", "problems")
+               "deadlines", "documents", "missing", "problems", "suggestions", "pending_ocr")
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,15 @@ class StatusDeadline:
 class StatusDocument:
     path: str  # relative to the case folder, with «/»
     kind: str | None  # a code of `classification.KINDS`; None when not recognised
+    # its content's hash (`folders.duplicates`: the same file twice, or in two cases); not what the document is
+    digest: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "path": self.path}
+        return {"digest": self.digest, "kind": self.kind, "path": self.path}
 
     @classmethod
     def from_json(cls, data: dict) -> StatusDocument:
-        return cls(data["path"], data.get("kind"))
+        return cls(data["path"], data.get("kind"), data.get("digest"))
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,39 @@ class StatusProblem:
     @classmethod
     def from_json(cls, data: dict) -> StatusProblem:
         return cls(data.get("file"), data.get("line"), data["message"])
+
+
+@dataclass(frozen=True)
+class StatusSuggestion:
+    """An event kezdocs proposes from a file (`delivery.Suggestion`), for the user to confirm; never recorded
+    without them. `command` is the `kezdocs record` line that records it."""
+
+    event: str  # a code of `model.EVENTS`
+    date: date
+    fields: tuple[tuple[str, str], ...]
+    source: str  # the file, relative to the case folder
+    text: str
+    command: str
+
+    @classmethod
+    def of(cls, suggestion, case: str) -> StatusSuggestion:
+        """From a `delivery.Suggestion` of the case numbered `case` (duck-typed, as `StatusRoute.of`)."""
+        return cls(suggestion.event, suggestion.date, tuple(suggestion.fields), suggestion.source, suggestion.text,
+                   suggestion.command(case))
+
+    @property
+    def line(self) -> str:
+        """How `status` and СТАТУС.txt show it: «предложение: записать … — по файлу «…»; команда: kezdocs record …»."""
+        return f"предложение: {self.text}; команда: {self.command}"
+
+    def to_json(self) -> dict:
+        return {"command": self.command, "date": self.date.isoformat(), "event": self.event,
+                "fields": dict(self.fields), "source": self.source, "text": self.text}
+
+    @classmethod
+    def from_json(cls, data: dict) -> StatusSuggestion:
+        return cls(data["event"], _day(data["date"]), tuple((data.get("fields") or {}).items()), data["source"],
+                   data["text"], data["command"])
 
 
 @dataclass(frozen=True)
@@ -134,6 +170,8 @@ class CaseStatus:
     documents: tuple[StatusDocument, ...] = ()
     missing: tuple[str, ...] = ()  # the checklist items the folder lacks for the next step
     problems: tuple[StatusProblem, ...] = ()
+    suggestions: tuple[StatusSuggestion, ...] = ()  # events to confirm, read from the files (a day of delivery)
+    pending_ocr: tuple[str, ...] = ()  # scans (relpaths) whose text OCR has not read yet: classified by name meanwhile
     fingerprint: str | None = None  # of the folder's files when the status was computed
     as_of: date | None = None  # the day the status is for
     version: int | None = None  # of the scan that computed it (`scan.RECORD_VERSION`)
@@ -155,6 +193,7 @@ class CaseStatus:
             penalty_warnings=list(self.penalty_warnings) if self.penalty_warnings is not None else None,
             deadlines=[d.to_json() for d in self.deadlines], documents=[d.to_json() for d in self.documents],
             missing=list(self.missing), problems=[p.to_json() for p in self.problems],
+            suggestions=[s.to_json() for s in self.suggestions], pending_ocr=list(self.pending_ocr),
         )
         return value
 
@@ -184,6 +223,8 @@ class CaseStatus:
             documents=tuple(StatusDocument.from_json(d) for d in data.get("documents") or ()),
             missing=tuple(data.get("missing") or ()),
             problems=tuple(StatusProblem.from_json(p) for p in data.get("problems") or ()),
+            suggestions=tuple(StatusSuggestion.from_json(s) for s in data.get("suggestions") or ()),
+            pending_ocr=tuple(data.get("pending_ocr") or ()),
         )
         value.setdefault("case", data.get("folder"))
         return cls(**value)
@@ -206,6 +247,12 @@ def _money(text: str | None) -> Decimal | None:
 
 def _money_text(amount: Decimal | None) -> str | None:
     return as_text(amount) if amount is not None else None
+
+
+def ocr_waiting(record: CaseStatus) -> str | None:
+    """«распознаётся: 2 файла» — the scans OCR has not read yet, as СТАТУС.txt and `status` say it; None: none."""
+    count = len(record.pending_ocr)
+    return f"распознаётся: {count} {plural(count, 'файл', 'файла', 'файлов')} (OCR)" if count else None
 
 
 # --- one number, one case ----------------------------------------------------------------------------

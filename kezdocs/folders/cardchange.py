@@ -19,7 +19,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from kezdocs.core import plaintext
-from kezdocs.core.card import BANK_KEYS, DEBTOR_KEYS, PENALTY_KEYS, TOP_KEYS
+from kezdocs.core.card import BANK_KEYS, DEBTOR_FIELDS, DEBTOR_KEYS, PENALTY_KEYS, TOP_KEYS
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import Problem
 from kezdocs.core.plaintext import Map, Seq
@@ -29,7 +29,7 @@ from kezdocs.folders.cardfile import update_card
 # Form key -> (path of sections in the card, the key there, the order of that section's keys).
 SCALARS: dict[str, tuple[tuple[str, ...], str, dict]] = {
     **{f"должник.{key}": (("должник",), key, DEBTOR_KEYS)
-       for key in ("тип", "наименование", "фамилия", "имя", "отчество", "инн", "огрн", "огрнип", "кпп")},
+       for key in ("тип", *dict.fromkeys(k for keys in DEBTOR_FIELDS.values() for k in keys))},
     "банк.наименование": (("должник", "банк"), "наименование", BANK_KEYS),
     "банк.адрес": (("должник", "банк"), "адрес", BANK_KEYS),
     **{f"неустойка.{key}": (("неустойка",), key, PENALTY_KEYS)

@@ -2,7 +2,9 @@
 
 `classify_folder` opens every PDF and DOCX of a case folder (a damaged or
 locked one is reported) and reads its text when the name does not tell what
-it is; `core.classification` decides what the file is. The clerk's files are
+it is; a scan's text (an image, an image-only PDF) is what OCR left in its
+cache (`ocr`) — the scan never runs OCR itself; `core.classification` decides
+what the file is. The clerk's files are
 only read, never renamed, moved or changed. Every read has a budget (size,
 time, archive members), so one hostile file neither stops nor stalls a scan.
 """
@@ -13,13 +15,16 @@ import os
 import time
 import zipfile
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from kezdocs.core.card import CARD_NAME, GENERATED_DIR
 from kezdocs.core.classification import HEAD, KINDS, MAX_TEXT, Document, Rules, document, needs_text
+from kezdocs.core.filekinds import with_card
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc, shown_name
-from kezdocs.folders.casefolder import FileEntry, folder_name
+from kezdocs.folders import barcodes, ocr
+from kezdocs.folders.casefolder import CaseFolder, FileEntry, folder_name
 from kezdocs.folders.files import os_error_reason
 
 PACKAGE_PREFIX = "Пакет "  # `package` writes Сформировано/Пакет <date>/: copies, not documents of their own
@@ -46,8 +51,8 @@ DOCX_TIME_BUDGET = 2.0  # seconds of reading a DOCX's text; what was read by the
 
 # --- the shell: reading files ---------------------------------------------------------------
 
-def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules,
-                    text_cache: dict | None = None) -> tuple[list[Document], list[Problem]]:
+def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules, text_cache: dict | None = None,
+                    pending: list[str] | None = None) -> tuple[list[Document], list[Problem]]:
     """Classify every file of a case folder; an unreadable file is a problem, never an exception.
 
     `files` come from `casefolder.list_files` (ignored names already left out,
@@ -56,32 +61,59 @@ def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules,
     DOCX is opened (a damaged or locked one is reported), but its text is read
     only when `needs_text`. `text_cache` (key `text_key(entry)`, value
     {"text", "problem"}) lets a caller skip re-reading unchanged files.
+    A scan whose text OCR has not read yet is classified by its name and its
+    relpath added to `pending` (the OCR worker's queue); when OCR cannot run
+    here, the case gets one problem saying so instead.
     Whatever goes wrong with one file — any exception — is a problem of that
     file, and the other files are still classified.
     """
     shown_folder = folder_name(folder_path)
     documents: list[Document] = []
     problems: list[Problem] = []
+    waiting: list[str] = []
     for entry in files:
         if not _is_document(entry.relpath):
             continue
         try:
-            found, problem = _classify_one(Path(folder_path), entry, rules, text_cache)
+            found, problem = _classify_one(Path(folder_path), entry, rules, text_cache, waiting)
         except Exception as exc:  # noqa: BLE001 - one file never stops the others
             found = Document(entry.relpath, "other", KINDS["other"], None, (), "none")
             problem = f"файл не обработан: внутренняя ошибка ({type(exc).__name__}); сообщите разработчикам"
         documents.append(found)
         if problem:
             problems.append(Problem(f"{shown_folder}/{entry.relpath}", None, problem))
+    unavailable = ocr.available() if waiting else None
+    if unavailable:  # once per case, not once per scan
+        problems.append(Problem(shown_folder, None, f"{unavailable} — сканы и фото без текста ({len(waiting)}) "
+                                                    "разобраны только по именам файлов"))
+    elif pending is not None:
+        pending.extend(waiting)
     return documents, problems
 
 
-def _classify_one(folder: Path, entry: FileEntry, rules: Rules, text_cache: dict | None) -> tuple[Document, str | None]:
+def classify_case(folder: CaseFolder, rules: Rules, text_cache: dict | None = None,
+                  pending: list[str] | None = None) -> tuple[list[Document], list[Problem]]:
+    """`classify_folder` of a loaded case with the card's «файлы» applied (`filekinds.with_card`): what
+    every command that looks at a case's files calls (the scan, check, package, the attachment list)."""
+    documents, problems = classify_folder(folder.path, folder.files, rules, text_cache, pending)
+    documents, notices = with_card(documents, folder.case, folder.name)
+    return documents, [*problems, *notices]
+
+
+def _classify_one(folder: Path, entry: FileEntry, rules: Rules, text_cache: dict | None,
+                  waiting: list[str]) -> tuple[Document, str | None]:
     text, problem = "", None
     if not entry.relpath.startswith(GENERATED_DIR + "/"):
         read = _cached_read(folder, entry, needs_text(entry.relpath, rules), text_cache)
         text, problem = read["text"] or "", read["problem"]
-    return document(entry.relpath, text, rules), problem
+        if read["text"] is not None and not text.strip() and problem is None and ocr.is_scan(entry.relpath):
+            text, problem = ocr.scan_text(folder.parent, folder / entry.disk, entry.size)  # the root: its parent
+            if text is None:
+                waiting.append(entry.relpath)
+    found = document(entry.relpath, text or "", rules)
+    if barcodes.wanted(found):  # the ШПИ of a receipt or a notice from its barcode (no OCR needed)
+        found = replace(found, tracking=barcodes.read_codes(folder / entry.disk))
+    return found, problem
 
 
 def _is_document(relpath: str) -> bool:
@@ -131,8 +163,8 @@ def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | Non
     """Open a PDF or DOCX to see that it is readable; with `want_text`, also its first pages' text.
 
     Returns (text, or None when not read; a Russian problem, or None). Other
-    formats (scans as images, .doc) give no text and no problem: their names
-    have to say what they are. The one guarded place where a dropped file is
+    formats (.doc, and images, whose text is OCR's: `ocr.scan_text`) give no text
+    and no problem here. The one guarded place where a dropped file is
     read: it stays within the budgets above, and any failure — an OSError, a
     parser's exception, even MemoryError — becomes the file's problem.
     """

@@ -7,24 +7,26 @@ fingerprint, same `today`) keeps its record without its card being read again.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import repeat
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kezdocs.core import delivery
 from kezdocs.core import penalty as penalty_mod
 from kezdocs.core import requirements, stages
 from kezdocs.core.model import Problem
 from kezdocs.core.money import kopecks
 from kezdocs.core.status import (CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute,
-                                 with_duplicates)
-from kezdocs.folders import intake, workers
+                                 StatusSuggestion, with_duplicates)
+from kezdocs.folders import duplicates, intake, ocr, workers
 from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
 from kezdocs.folders.index import Index
 
-RECORD_VERSION = 4  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty;
-# 4: the debtor's ИНН
+RECORD_VERSION = 6  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty;
+# 4: the debtor's ИНН; 5: suggestions (a day of delivery from a notice), files' digests, unrecognised files' kind None;
+# 6: the scans waiting for OCR
 PARALLEL_MIN = 200  # below this many cases to read, starting worker processes costs more than it saves
 CHUNK = 50  # cases per task sent to a worker
 
@@ -44,6 +46,7 @@ class Entry:
     problems: list[Problem] = field(default_factory=list)
     assessment: object = None
     calc: object = None  # the penalty calculation of `today` (it is part of the price of the claim, so of the route)
+    documents: list = field(default_factory=list)  # the folder's files, classified (`classification.Document`)
 
 
 def _card_stage(entry: Entry, env: Env) -> None:
@@ -90,16 +93,36 @@ def _money_stage(entry: Entry, env: Env) -> None:
 
 def _documents_stage(entry: Entry, env: Env) -> None:
     cf = entry.folder
-    documents, problems = intake.classify_folder(cf.path, cf.files, env.root.rules)
+    pending: list[str] = []
+    documents, problems = intake.classify_case(cf, env.root.rules, pending=pending)
+    entry.documents = documents
+    entry.record["pending_ocr"] = tuple(pending)
     entry.problems.extend(problems)
-    entry.record["documents"] = tuple(StatusDocument(d.relpath, d.kind) for d in documents)
+    entry.record["documents"] = tuple(StatusDocument(d.relpath, d.kind if d.recognised else None) for d in documents)
     if cf.case is None or entry.assessment is None:
         return
     checklist = requirements.for_assessment(cf.case, entry.assessment, documents)
     entry.record["missing"] = tuple(item.item for item in checklist.items if not item.present) if checklist else ()
 
 
-PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_stage, _money_stage, _documents_stage)
+def _suggestions_stage(entry: Entry, env: Env) -> None:
+    """Events the files show and the card lacks (the day a notice says the claim was delivered): offered to the
+    user with the command that records them, never recorded by the scan."""
+    case = entry.folder.case
+    if case is not None:
+        entry.record["suggestions"] = tuple(StatusSuggestion.of(s, entry.folder.ref)
+                                            for s in delivery.suggestions(case, entry.documents))
+
+
+def _digests_stage(entry: Entry, env: Env) -> None:
+    """The content hash of each clerk's file: `duplicates.with_file_duplicates` finds the same file twice."""
+    own = {d.relpath for d in entry.documents if not d.generated}
+    found = duplicates.digests(env.root.own_dir, entry.folder.path, [f for f in entry.folder.files if f.relpath in own])
+    entry.record["documents"] = tuple(replace(d, digest=found.get(d.path)) for d in entry.record.get("documents", ()))
+
+
+PIPELINE: tuple[Callable[[Entry, Env], None], ...] = (_card_stage, _procedure_stage, _money_stage, _documents_stage,
+                                                      _suggestions_stage, _digests_stage)
 
 
 def build_record(folder: CaseFolder, env: Env) -> CaseStatus:
@@ -167,7 +190,8 @@ def scan(root: Root, today: date, *, full: bool = False, only: list[Path] | None
                 progress(done, len(folders))
         names = folders if only is None else sorted(records)
         result = [records[name] for name in names if name in records]
-    return ScanResult(with_duplicates(result), [*index.warnings, *(str(p) for p in root.root_problems)])
+    return ScanResult(duplicates.with_file_duplicates(with_duplicates(result)),
+                      [*index.warnings, *(str(p) for p in root.root_problems)])
 
 
 def _build_records(root: Root, folders: list[Path], today: date) -> Iterator[tuple[str, CaseStatus]]:
@@ -200,8 +224,10 @@ def _safe_record(root: Root, folder: Path, env: Env) -> CaseStatus:
 
 
 def _fresh(record: CaseStatus | None, folder: Path, today: date) -> bool:
-    """Unchanged folder, same day, same record layout: the stored record still holds."""
+    """Unchanged folder, same day, same record layout, no scan's text read since: the stored record still holds."""
     if record is None or record.version != RECORD_VERSION or record.as_of != today:
+        return False
+    if record.pending_ocr and ocr.any_read(folder, record.pending_ocr):
         return False
     try:
         return record.fingerprint == fingerprint(list_files(folder))

@@ -9,10 +9,11 @@ types «Ivanova» one day and «ivanova» the next) and kept as first typed.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,11 @@ LOGIN = re.compile(r"[^\W_][\w.-]{0,63}")  # letters (Cyrillic too), digits, «.
 class User:
     login: str
     role: str
+    stamp: str = field(default="", compare=False)  # changes with the password or the role: older sessions end
+
+
+def _stamp(entry: dict) -> str:
+    return hashlib.sha256(f"{entry.get('changed') or entry.get('created')}|{entry['role']}".encode()).hexdigest()[:16]
 
 
 def add_user(root_path: Path, login: str, role: str, password: str) -> User:
@@ -53,7 +59,7 @@ def add_user(root_path: Path, login: str, role: str, password: str) -> User:
             raise KezdocsError(f"пользователь «{login}» уже есть")
         users[login] = {"role": found_role, "hash": hashed, "created": datetime.now().isoformat(timespec="seconds")}
         _write(root_path, users)
-    return User(login, found_role)
+    return User(login, found_role, _stamp(users[login]))
 
 
 def remove_user(root_path: Path, login: str) -> None:
@@ -67,14 +73,16 @@ def set_password(root_path: Path, login: str, password: str) -> None:
     hashed = _hasher().hash(_valid_password(password))
     with _locked(root_path):
         users = _read(root_path)
-        users[_existing(users, login)]["hash"] = hashed
+        entry = users[_existing(users, login)]
+        entry["hash"], entry["changed"] = hashed, datetime.now().isoformat(timespec="microseconds")
         _write(root_path, users)
 
 
 def list_users(root_path: Path) -> list[User]:
     """Every account, by login."""
     users = _read(root_path)
-    return sorted((User(login, entry["role"]) for login, entry in users.items()), key=lambda u: u.login.casefold())
+    return sorted((User(login, entry["role"], _stamp(entry)) for login, entry in users.items()),
+                  key=lambda u: u.login.casefold())
 
 
 def has_users(root_path: Path) -> bool:
@@ -101,7 +109,7 @@ def verify(root_path: Path, login: str, password: str) -> User | None:
         return None
     if hasher.check_needs_rehash(entry["hash"]):
         _rehash(root_path, key, entry["hash"], hasher.hash(password))
-    return User(key, entry["role"])
+    return User(key, entry["role"], _stamp(entry))
 
 
 # --- the file -----------------------------------------------------------------------------------------------

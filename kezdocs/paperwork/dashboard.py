@@ -27,9 +27,10 @@ from urllib.parse import quote
 from kezdocs.core import stages
 from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE
 from kezdocs.core.classification import KINDS
+from kezdocs.core.filekinds import UNRECOGNISED, card_hint
 from kezdocs.core.money import as_text, format_rub
 from kezdocs.core.names import shown_name
-from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem, repeats
+from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem, ocr_waiting, repeats
 from kezdocs.core.workdays import Calendar
 from kezdocs.folders.casefolder import Root, folder_name
 from kezdocs.folders.files import remove_stale_temp, write_text_if_changed
@@ -52,6 +53,14 @@ def _rub(amount: Decimal | None) -> str:
 
 def _missed(record: CaseStatus, today: date) -> bool:
     return record.deadline is not None and (record.deadline_missed or record.deadline < today)
+
+
+def urgency(record: CaseStatus, today: date, soon: date) -> str:
+    """«missed» (red): the deadline has passed; «soon» (amber): it falls by `soon` (`SOON_WORKING_DAYS` working
+    days ahead); "" otherwise. Сводка.html and the web workspace colour deadlines by it."""
+    if record.deadline is None:
+        return ""
+    return "missed" if _missed(record, today) else ("soon" if record.deadline <= soon else "")
 
 
 def _local_file(record: CaseStatus, file: str | None) -> str:
@@ -86,7 +95,14 @@ def status_text(record: CaseStatus, today: date) -> str:
     if not record.card_error:
         missing = list(record.missing)
         lines += _section("Не хватает для следующего шага", missing) if missing else ["", "Для следующего шага всё есть."]
+    lines += _section("Предложения (kezdocs не записывает их сам — подтвердите командой)",
+                      [s.line for s in record.suggestions])
     lines += _section("Документы в папке", [_document_line(d) for d in record.documents])
+    unknown = [d.path for d in record.documents if d.kind is None]
+    lines += [f"  Как указать вид: {card_hint(unknown[0])}"] if unknown else []
+    waiting = ocr_waiting(record)  # «Распознаётся: 2 файла (OCR) — …» and the files
+    lines += _section(f"{waiting[:1].upper()}{waiting[1:]} — вид и ШПИ этих файлов появятся, когда текст будет "
+                      "прочитан", list(record.pending_ocr)) if waiting else []
     lines += _section("Замечания по карточке и документам", [_problem_line(record, p) for p in record.problems])
     lines += _section("Замечания к расчёту пени", list(record.penalty_warnings or ()))
     # A file name (or a card value) with a newline, a CR or a bidi mark must not write a line of its own.
@@ -104,7 +120,7 @@ def _deadline_line(d: StatusDeadline) -> str:
 
 
 def _document_line(d: StatusDocument) -> str:
-    return f"{d.path} — {KINDS.get(d.kind, d.kind)}" if d.kind else d.path
+    return f"{d.path} — {KINDS.get(d.kind, d.kind) if d.kind else UNRECOGNISED}"
 
 
 # --- Сводка.html ---------------------------------------------------------------------------------
@@ -175,9 +191,7 @@ def _href(*parts: str) -> str:
 
 def _row(r: CaseStatus, today: date, soon: date) -> str:
     e = html.escape
-    deadline_class = ""
-    if r.deadline:
-        deadline_class = "missed" if _missed(r, today) else ("soon" if r.deadline <= soon else "")
+    deadline_class = urgency(r, today, soon)
     clerks = [d for d in r.documents if not d.path.startswith(GENERATED_DIR + "/")]
     generated = [d for d in r.documents if d.path.startswith(GENERATED_DIR + "/")]
     cells = {

@@ -1,12 +1,14 @@
 """The lawsuit package: the checklist of a case, and the folder of files a court takes.
 
 Shell. `check` classifies a case folder and says what its next step still
-needs. `build` writes `Сформировано/Пакет <date>/`: the lawsuit (or the
-court-order application) and its attachments as separately numbered PDF files
-in the order of the attachment list («01 Исковое заявление.pdf», «02 Расчёт
-задолженности и пени.pdf», then the folder's files in the checklist's order, each named by what it is — the core's
-one naming rule, `core.attachments`, never the file's own name), and one merged PDF that opens with an inventory
-page (опись: number, name, pages) and has a bookmark per attachment.
+needs. `build` writes `Сформировано/Пакет <date>/` as the courts' e-filing portals take it (`efiling`: «Мой
+арбитр», ГАС «Правосудие»): the lawsuit (or the court-order application) and its attachments as separately
+numbered PDF files in the order of the attachment list, each with its number of sheets («01 Исковое заявление
+(3 л.).pdf», «02 Расчёт задолженности и пени (1 л.).pdf», then the folder's files in the checklist's order, each
+named by what it is — the core's one naming rule, `core.attachments`, never the file's own name), scans with a
+text layer and within 30 MB, the lawsuit also as DOCX; and one merged PDF for paper filing that opens with an
+inventory page (опись: number, name, pages) and has a bookmark per attachment. The package then checks the folder
+it wrote against the portals' rules (`efiling.check`) and names every file that breaks one.
 
 The calculation is generated afresh (as of `today`), so the sum in the
 lawsuit and in the calculation agree. The lawsuit is generated after its
@@ -21,9 +23,10 @@ Atomic as a whole: the package is built in a hidden folder beside it
 swapped into place by renames; a kill or a full disk leaves the previous
 package whole, and the next run removes what a killed run left. A file that
 cannot go into the package (cut short because it is still being copied,
-damaged, a format such as TIFF) stops it with every such file named, unless
+damaged, a format such as ZIP) stops it with every such file named, unless
 --force: then it is left out, and neither the inventory nor the lawsuit's
-attachment list mentions it.
+attachment list mentions it. No clerk's document is left out silently: one the checklist does not attach (a
+third receipt, a file of a kind not recognised) is named too.
 """
 from __future__ import annotations
 
@@ -37,8 +40,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pathvalidate import sanitize_filename
-
 from kezdocs.core import attachments as naming
 from kezdocs.core import classification, requirements, stages
 from kezdocs.core.card import GENERATED_DIR
@@ -49,15 +50,14 @@ from kezdocs.core.penalty import for_case
 from kezdocs.folders import intake, locks
 from kezdocs.folders.casefolder import CaseFolder, Root
 from kezdocs.folders.files import fsync_dir, os_error_reason, write_bytes_atomic
-from kezdocs.paperwork import render
+from kezdocs.paperwork import efiling, render
 from kezdocs.paperwork.libreoffice import soffice
 from kezdocs.paperwork.package_files import Attachment, Converter, merged_pdf
 
 PACKAGE_DIR = intake.PACKAGE_PREFIX + "{day}"  # Сформировано/Пакет 2024-05-20
-MERGED_NAME = "Пакет одним файлом.pdf"
+MERGED_NAME = efiling.MERGED_NAME
 CALCULATION_TITLE = naming.CALCULATION_TITLE
 DOCUMENT_TITLES = {"lawsuit": "Исковое заявление", "court-order": "Заявление о выдаче судебного приказа"}
-MAX_TITLE = 100  # characters of a file name's title part: court portals and Windows paths are short
 _OWN_FILE = re.compile(r"^\d{2} .+\.\w+$")
 BUILD_PREFIX = ".kezdocs-build-"  # Сформировано/.kezdocs-build-…: a package being built (hidden: not a document)
 ASIDE_PREFIX = ".kezdocs-aside-"  # Сформировано/.kezdocs-aside-Пакет <date>: the previous package during the swap
@@ -96,7 +96,7 @@ def check_folder(root: Root, folder: CaseFolder, today: date, step: str | None =
     if folder.case is None:
         raise KezdocsError(f"в карточке дела «{ref}» ошибки — исправьте их (kezdocs status {ref}):\n"
                            + "\n".join(str(p) for p in folder.problems))
-    documents, file_problems = intake.classify_folder(folder.path, folder.files, root.rules)
+    documents, file_problems = intake.classify_case(folder, root.rules)
     penalty = for_case(folder.case, today, root.rates, root.calendar).total  # part of the price of the claim: it decides the route
     assessment = stages.assess(folder.case, today, root.calendar, root.settings.thresholds, penalty=penalty)
     if step is None:
@@ -115,7 +115,9 @@ class PackageResult:
     step: str
     missing: list[str]
     warnings: list[str] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)  # «file: why» of files not included (built with --force)
+    left_out: list[str] = field(default_factory=list)  # «file: why» of the clerk's documents not in the package
+    lawsuit_text: Path | None = None  # the lawsuit as DOCX beside its PDF (the portals take its text from it)
+    efiling: list[str] = field(default_factory=list)  # «file: rule broken» (`efiling.check` of the package)
 
 
 class Incomplete(KezdocsError):
@@ -165,7 +167,16 @@ def build(root: Root, ref: str, today: date, force: bool = False) -> PackageResu
                 shutil.rmtree(work, ignore_errors=True)
     made.folder, made.merged = target, target / MERGED_NAME
     made.files = [target / p.name for p in made.files]
+    if made.lawsuit_text is not None:
+        made.lawsuit_text = target / made.lawsuit_text.name
+    made.efiling = efiling.check(target)
     return made
+
+
+def latest(case_path: Path) -> Path | None:
+    """The newest package folder of a case (`Сформировано/Пакет <date>`), or None."""
+    found = sorted((case_path / GENERATED_DIR).glob(PACKAGE_DIR.format(day="*")))
+    return next((p for p in reversed(found) if p.is_dir()), None)
 
 
 def _planned(today: date) -> classification.Document:
@@ -182,16 +193,18 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
     if office is None:
         warnings.append("LibreOffice не установлен: файлы Word упакованы как есть и не вошли в общий PDF "
                         "(установите LibreOffice и повторите kezdocs package)")
-    converter = Converter(work / "work", office, root.own_dir / PROFILE_DIR, warnings)
+    converter = Converter(root.path, work / "work", office, root.own_dir / PROFILE_DIR, warnings)
     calculation = Attachment(naming.calculation_title(case),
                              render.generate(root, case_folder, "calculation", today, out=work / "work" / "calc")[0])
-    attachments, checklist, left_out = _choose(root, case_folder, step, result.documents, _planned(today), converter,
-                                               calculation)
+    attachments, checklist, failed = _choose(root, case_folder, step, result.documents, _planned(today), converter,
+                                             calculation)
+    left_out = [f"{a.shown}: {a.problem}" for a in failed]
     if left_out and not force:
         raise NotIncluded("пакет не сформирован — эти файлы не могут войти в пакет:\n"
                           + "\n".join(f"  • {line}" for line in left_out)
-                          + "\nЗамените их (PDF целиком, JPEG/PNG или DOCX) и повторите; "
+                          + "\nЗамените их (PDF целиком, JPEG, PNG, TIFF или DOCX) и повторите; "
                           + f"сформировать без них: kezdocs package {case_folder.ref} --force", left_out)
+    left_out += _not_attached(result.documents, {a.doc.relpath for a in [*attachments, *failed]})
     attachments = [calculation, *attachments]
     lawsuit_docx = render.generate(root, case_folder, step, today, out=work / "work" / "main",
                                    attachments=[(a.title, a.pages) for a in attachments])[0]
@@ -200,12 +213,13 @@ def _assemble(root: Root, result: CheckResult, step: str, today: date, work: Pat
     everything = [lawsuit, *attachments]
     out = work / "package"
     files = _place_numbered(everything, out)
+    lawsuit_text = _place_lawsuit_text(lawsuit, files[0])
     # The inventory is a court document: what is missing and what is not in the merged file are the user's to know
     # (printed by the CLI), never written into it.
     warnings += [f"«{path.name}» не PDF — в общий файл «{MERGED_NAME}» не вошёл (приложите его отдельно)"
                  for a, path in zip(everything, files) if a.pdf is None]
     write_bytes_atomic(out / MERGED_NAME, merged_pdf(everything, _heading(case, step, today)))
-    return PackageResult(out, files, out / MERGED_NAME, step, checklist.missing, warnings, left_out)
+    return PackageResult(out, files, out / MERGED_NAME, step, checklist.missing, warnings, left_out, lawsuit_text)
 
 
 def _choose(root: Root, case_folder: CaseFolder, step: str, documents: list[classification.Document],
@@ -213,7 +227,7 @@ def _choose(root: Root, case_folder: CaseFolder, step: str, documents: list[clas
     """The attachments of the checklist, named and ordered by the core's one rule (`core.attachments.planned`),
     each copied and checked; a file that cannot be included is left out and the checklist is drawn again without
     it (a generated claim may stand in for a damaged scan, or the item becomes missing). Returns (attachments,
-    checklist, «file: why» of the files left out)."""
+    checklist, the attachments left out, each with its `problem`)."""
     usable = list(documents)
     prepared: dict[Path, Attachment] = {}
     first = [calculation]
@@ -231,8 +245,17 @@ def _choose(root: Root, case_folder: CaseFolder, step: str, documents: list[clas
         prepared.update((a.source, a) for a in new)
         failed = {a.doc.relpath for a in new if a.problem}
         usable = [d for d in usable if d.relpath not in failed]
-    left_out = [f"{a.shown}: {a.problem}" for a in prepared.values() if a.problem]
-    return [_retitled(prepared[a.source], a.title) for a in chosen], checklist, left_out
+    failed = [a for a in prepared.values() if a.problem]
+    return [_retitled(prepared[a.source], a.title) for a in chosen], checklist, failed
+
+
+def _not_attached(documents: list[classification.Document], considered: set[str]) -> list[str]:
+    """«file: why» of each clerk's document the checklist did not take (`considered`: attached or left out with
+    its reason): a postal receipt no address needs, a file whose kind is not recognised — never dropped without
+    a word."""
+    return [f"{d.relpath}: " + ("вид документа не распознан — если это приложение, укажите его вид"
+                                if d.kind == "other" else f"{d.label} — ни один пункт списка приложений его не требует")
+            for d in documents if not d.generated and d.relpath not in considered]
 
 
 def _retitled(attachment: Attachment, title: str) -> Attachment:
@@ -323,27 +346,15 @@ def _write_failed(exc: OSError) -> str:
 
 # --- output --------------------------------------------------------------------------------
 
-def file_name(number: int, title: str, suffix: str) -> str:
-    """«02 Расчёт задолженности и пени.pdf»: safe on Windows, short enough for court portals (cut at a word)."""
-    text = title.replace("\u00a0", " ").replace("/", "-").replace("\\", "-")
-    clean = sanitize_filename(text, platform="windows").strip(" .")
-    if len(clean) > MAX_TITLE:
-        cut = clean[:MAX_TITLE + 1]
-        clean = (cut.rsplit(" ", 1)[0] if " " in cut else clean[:MAX_TITLE]).rstrip(" .,")
-    return f"{number:02d} {clean or 'Документ'}{suffix}"
-
-
 def _place_numbered(everything: list[Attachment], out: Path) -> list[Path]:
-    """Move each attachment's PDF (or, without one, its copy) into `out` as «NN title.pdf», flushed to disk:
-    every file read is already a copy inside the build folder, so a rename is enough."""
+    """Move each attachment's PDF (or, without one, its copy) into `out` as «NN title (K л.).pdf», flushed to
+    disk: every file read is already a copy inside the build folder, so a rename is enough."""
     out.mkdir()
     written = []
     for n, a in enumerate(everything, 1):
         source = a.pdf or a.file
-        target = out / file_name(n, a.title, source.suffix.lower())
-        with open(source, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(source, target)
+        target = out / efiling.file_name(n, a.title, a.pages if a.pdf else None, source.suffix.lower())
+        _move_flushed(source, target)
         if a.pdf is not None:
             a.pdf = target
         else:
@@ -351,3 +362,20 @@ def _place_numbered(everything: list[Attachment], out: Path) -> list[Path]:
         written.append(target)
     fsync_dir(out)
     return written
+
+
+def _place_lawsuit_text(lawsuit: Attachment, placed: Path) -> Path | None:
+    """The lawsuit's DOCX beside its PDF, under the same name: the portals take the text of the main document
+    from an office file. None when the lawsuit itself went in as DOCX (no LibreOffice)."""
+    if lawsuit.pdf is None or lawsuit.file is None:
+        return None
+    target = placed.with_suffix(lawsuit.file.suffix.lower())
+    _move_flushed(lawsuit.file, target)
+    fsync_dir(target.parent)
+    return target
+
+
+def _move_flushed(source: Path, target: Path) -> None:
+    with open(source, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(source, target)

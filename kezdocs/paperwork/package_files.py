@@ -1,26 +1,35 @@
-"""The files of a lawsuit package: each attachment copied aside, made a PDF and checked; the merged PDF with its
-inventory page (опись).
+"""The files of a lawsuit package: each attachment copied aside, made a PDF the courts' portals take and checked;
+the merged PDF with its inventory page (опись).
 
-PDFs go in as they are, pictures through fpdf2, office files through LibreOffice (`paperwork.libreoffice`,
-one call per batch). Every file is read once, into a copy inside the build folder, so the package never holds a
-file that changed while it was read; a file that cannot go in gets its reason (`Attachment.problem`).
+PDFs go in as they are, pictures (JPEG, PNG, TIFF with all its pages, HEIC from phones) through img2pdf, office
+files through LibreOffice (`paperwork.libreoffice`, one call per batch). A clerk's scan is then brought to the rules
+of `efiling`: a PDF without a text layer is replaced by its recognised copy (`folders.ocr`, made behind the scan;
+when there is none yet it goes in as it is and the package's check names it), and one over 30 MB is rewritten by
+Ghostscript at 300 dpi greyscale. Every file is read once, into a copy inside the build folder, so the package never
+holds a file that changed while it was read; a file that cannot go in gets its reason (`Attachment.problem`).
 """
 from __future__ import annotations
 
 import io
 import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from kezdocs.core import classification
 from kezdocs.core.errors import KezdocsError
-from kezdocs.folders import intake
+from kezdocs.folders import intake, ocr
+from kezdocs.paperwork import efiling
+from kezdocs.paperwork.efiling import open_pdf
 from kezdocs.paperwork.libreoffice import convert_to_pdf
 
 OFFICE_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".txt"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif"}
 SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES}
 PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1, 7.5.5)
+A4_MM = (210, 297)
+GHOSTSCRIPT_TIMEOUT = 300  # seconds for rewriting one large scan: a hundred pages at 300 dpi take about a minute
 
 
 @dataclass
@@ -41,11 +50,12 @@ class Attachment:
 
 class Converter:
     """Copies each file into the build folder and gives it a checked PDF and its page count: PDFs as they are,
-    images via fpdf2, office files via LibreOffice (one call per batch, working inside the build folder).
-    A clerk's file that cannot be included gets `problem`; kezdocs's own documents are packaged as they are."""
+    images via img2pdf, office files via LibreOffice (one call per batch, working inside the build folder); a clerk's
+    scan is then brought to the portals' rules (`_court_ready`). A clerk's file that cannot be included gets
+    `problem`; kezdocs's own documents are packaged as they are."""
 
-    def __init__(self, work: Path, office: str | None, profile: Path, warnings: list[str]):
-        self.work, self.office, self.profile, self.warnings = work, office, profile, warnings
+    def __init__(self, root: Path, work: Path, office: str | None, profile: Path, warnings: list[str]):
+        self.root, self.work, self.office, self.profile, self.warnings = root, work, office, profile, warnings
         self.count = 0
 
     def prepare(self, attachments: list[Attachment]) -> None:
@@ -62,6 +72,8 @@ class Converter:
                 a.pages, a.problem = check_pdf(a.pdf)
                 if a.problem:
                     a.pdf = None
+                elif a.doc is not None:
+                    self._court_ready(a)
             if a.problem and a.doc is None:  # kezdocs's own lawsuit or calculation is never left out
                 self.warnings.append(f"«{a.source.name}»: {a.problem} — упакован как есть")
                 a.problem, a.pdf = None, None
@@ -70,7 +82,7 @@ class Converter:
         suffix = a.source.suffix.lower()
         if suffix not in SUPPORTED_SUFFIXES:
             a.problem = (f"формат «{suffix or 'без расширения'}» не принимается в пакет — "
-                         "сохраните документ в PDF (или JPEG, PNG, DOCX)")
+                         "сохраните документ в PDF (или JPEG, PNG, TIFF, DOCX)")
             return
         (self.work / "src").mkdir(parents=True, exist_ok=True)
         copy = self.work / "src" / f"{n:03d}{suffix}"  # numbered: two «скан.pdf» from two folders do not collide
@@ -95,6 +107,28 @@ class Converter:
                 a.pdf = produced
             else:
                 a.problem = "LibreOffice не смог преобразовать файл в PDF — файл повреждён или защищён паролем"
+
+    def _court_ready(self, a: Attachment) -> None:
+        """A clerk's PDF as the portals take it (`efiling`): a scan replaced by its recognised copy with a text
+        layer, when OCR has made one; a file over the size limit rewritten at 300 dpi greyscale. A replacement
+        is used only when it is whole and has the same pages; otherwise the file stays as it is, and the
+        package's own check names the rule it breaks."""
+        stem = a.file.stem
+        if _lacks_text(a.pdf):
+            recognised = ocr.searchable_pdf(a.file, self.root)
+            if recognised is not None:
+                copy = self.work / "src" / f"{stem}-ocr.pdf"
+                shutil.copyfile(recognised, copy)
+                self._replace(a, copy)
+        if a.pdf.stat().st_size > efiling.MAX_BYTES:
+            smaller = downsample(a.pdf, self.work / "src" / f"{stem}-300dpi.pdf", self.work)
+            if smaller is not None and smaller.stat().st_size < a.pdf.stat().st_size:
+                self._replace(a, smaller)
+
+    @staticmethod
+    def _replace(a: Attachment, candidate: Path) -> None:
+        if check_pdf(candidate) == (a.pages, None):
+            a.pdf = candidate
 
 
 def _snapshot(source: Path, copy: Path) -> str | None:
@@ -143,7 +177,7 @@ def check_pdf(path: Path) -> tuple[int | None, str | None]:
         return None, "PDF обрывается (нет конца файла) — файл ещё копируется или повреждён"
     with intake.quiet("pypdf"):
         try:
-            reader = _open_pdf(path)
+            reader = open_pdf(path)
             pages = len(reader.pages)
             if pages:
                 trial = PdfWriter()  # exactly what the merge will do, written to nowhere
@@ -154,16 +188,6 @@ def check_pdf(path: Path) -> tuple[int | None, str | None]:
     if not pages:
         return None, "в PDF нет ни одной страницы"
     return pages, None
-
-
-def _open_pdf(path: Path):
-    """A reader; a PDF with an owner password only (no password to open) is opened as a viewer would."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(path)
-    if reader.is_encrypted:
-        reader.decrypt("")
-    return reader
 
 
 class _Sink(io.RawIOBase):
@@ -185,23 +209,90 @@ class _Sink(io.RawIOBase):
 
 
 def _image_pdf(source: Path, target: Path) -> tuple[Path | None, str | None]:
-    """A scan saved as a picture becomes one A4 page; a picture cut short or damaged is a problem."""
-    from PIL import Image
+    """A scan saved as a picture becomes a PDF of A4 pages, one per page of the picture (img2pdf: a JPEG is
+    embedded as it is, nothing is re-compressed); a picture cut short or damaged is a problem."""
+    import img2pdf
 
-    from kezdocs.paperwork.pdftext import new_document
-
+    a4 = img2pdf.get_layout_fun((img2pdf.mm_to_pt(A4_MM[0]), img2pdf.mm_to_pt(A4_MM[1])),
+                                fit=img2pdf.FitMode.into, auto_orient=True)
     try:
-        with Image.open(source) as picture:
-            picture.load()  # a file still being copied is cut short: decoding it whole fails
-        pdf = new_document()
-        pdf.add_page()
-        pdf.image(str(source), x=pdf.l_margin, y=pdf.t_margin, w=pdf.epw, h=pdf.eph, keep_aspect_ratio=True)
-        data = bytes(pdf.output())
+        data = img2pdf.convert(_image_pages(source), layout_fun=a4, rotation=img2pdf.Rotation.ifvalid)
     except Exception:  # noqa: BLE001 - a damaged picture is reported, the package goes on
         return None, "изображение не читается — файл повреждён или ещё копируется"
     target.write_bytes(data)
     return target, None
 
+
+def _image_pages(source: Path) -> list[bytes]:
+    """What img2pdf embeds: a JPEG as it is; any other picture frame by frame (every page of a TIFF), in a mode
+    a PDF holds (transparency on white, the orientation the camera recorded applied) — a phone's HEIC as JPEG,
+    the rest as PNG. Decoding each frame whole refuses a file cut short."""
+    from PIL import Image, ImageOps, ImageSequence
+
+    if source.suffix.lower() in (".heic", ".heif"):
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    pages = []
+    with Image.open(source) as picture:
+        picture.load()
+        if picture.format == "JPEG":
+            return [source.read_bytes()]
+        lossy = picture.format in ("HEIF", "AVIF")
+        for frame in ImageSequence.Iterator(picture):
+            out = io.BytesIO()
+            flat = _flat(ImageOps.exif_transpose(frame))
+            if lossy:
+                flat.convert("RGB").save(out, "JPEG", quality=90)
+            else:
+                flat.save(out, "PNG", compress_level=1)
+            pages.append(out.getvalue())
+    return pages
+
+
+def _flat(frame):
+    """A frame in a mode img2pdf embeds: bilevel, grey or RGB; transparency becomes white paper."""
+    from PIL import Image
+
+    if frame.mode in ("1", "L", "RGB"):
+        return frame.copy()
+    if frame.mode in ("P", "LA", "RGBA", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        paper = Image.new("RGB", rgba.size, "white")
+        paper.paste(rgba, mask=rgba.getchannel("A"))
+        return paper
+    return frame.convert("RGB")  # CMYK, YCbCr, 16-bit grey
+
+
+def _lacks_text(pdf: Path) -> bool:
+    """A page whose text cannot be copied: a scan (or a page of one) never recognised."""
+    try:
+        with intake.quiet("pypdf"):
+            return bool(efiling.pages_without_text(open_pdf(pdf)))
+    except Exception:  # noqa: BLE001 - check_pdf already read it whole; a parser quirk is not a scan
+        return False
+
+
+def downsample(source: Path, target: Path, workdir: Path) -> Path | None:
+    """A scan over the portals' size limit rewritten by Ghostscript at `efiling.SCAN_DPI` greyscale (the orders
+    allow black-and-white or grey); its text layer is kept. None when Ghostscript is not installed, fails or takes
+    longer than `GHOSTSCRIPT_TIMEOUT`. Its temporary files stay in `workdir`, inside the root."""
+    gs = shutil.which("gs") or shutil.which("gswin64c") or shutil.which("gswin32c")
+    if gs is None:
+        return None
+    dpi = efiling.SCAN_DPI
+    command = [gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-dAutoRotatePages=/None",
+               "-sColorConversionStrategy=Gray", "-dProcessColorModel=/DeviceGray",
+               *(f"-d{kind}{option}" for kind in ("Color", "Gray", "Mono") for option in
+                 ("ImageDownsampleType=/Bicubic", f"ImageResolution={dpi}", "ImageDownsampleThreshold=1.0")),
+               "-dDownsampleColorImages=true", "-dDownsampleGrayImages=true", "-dDownsampleMonoImages=true",
+               f"-sOutputFile={target}", str(source)]
+    env = {**os.environ, "TMPDIR": str(workdir), "TMP": str(workdir), "TEMP": str(workdir)}
+    try:
+        subprocess.run(command, capture_output=True, timeout=GHOSTSCRIPT_TIMEOUT, check=True, env=env)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return target if target.is_file() else None
 
 
 def merged_pdf(everything: list[Attachment], heading: str) -> bytes:
@@ -215,7 +306,7 @@ def merged_pdf(everything: list[Attachment], heading: str) -> bytes:
     with intake.quiet("pypdf"):
         for a in everything:
             if a.pdf is not None:
-                writer.append(_open_pdf(a.pdf), outline_item=a.pdf.stem)
+                writer.append(open_pdf(a.pdf), outline_item=a.pdf.stem)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -42,7 +42,7 @@ def facts_for(root: Root, folder: CaseFolder, kind: Kind, today: date,
     if "attachments" in kind.groups and attachments is None:
         # the attachment list names each file by what it is (`core.attachments`): the shell classifies, the core names
         files = tuple((f.relpath, _pages(folder.path / f.disk)) for f in folder.files)
-        documents = tuple(intake.classify_folder(folder.path, folder.files, root.rules)[0])
+        documents = tuple(intake.classify_case(folder, root.rules)[0])
     chosen = None if attachments is None else tuple(attachments)
     return Facts(case, root.settings, today, calc, assessment, chosen, files, root.calendar, documents)
 

@@ -15,7 +15,10 @@ How it stays correct without trusting the file system's events:
   every `пересканирование` minutes the fingerprints of all folders are checked
   again, so nothing an observer missed stays missed;
 - nothing the clerks put in the folders stops it: every action is logged and
-  its failure is logged too, and the service goes on.
+  its failure is logged too, and the service goes on;
+- scans the scan could not read (image-only PDFs, photos) are OCR'd by a
+  worker thread behind it (`ocr_worker`), one by one; each one read makes its
+  case pending again, so the case updates itself when its text is ready.
 
 One service per root (`service_lock`); its section of the settings is read by
 `watch_settings`; logs go to the console and `.kezdocs/kezdocs.log` (`watch_log`).
@@ -41,6 +44,7 @@ from kezdocs.folders.casefolder import Root, open_root
 from kezdocs.folders.index import Index
 from kezdocs.paperwork import dashboard
 from kezdocs.paperwork.render import due_kinds
+from kezdocs.service.ocr_worker import OcrWorker
 from kezdocs.service.service_lock import ServiceLock
 from kezdocs.service.stability import StabilityTracker
 from kezdocs.service.sync import Synced, sync
@@ -113,6 +117,7 @@ class Watcher:
         self._observer = None
         self._observer_retry_at = 0.0
         self._worker: threading.Thread | None = None
+        self._ocr = OcrWorker(self.root.path, self._ocr_done, self.log)
         self._locked = False
 
     @property
@@ -139,6 +144,7 @@ class Watcher:
             self._safely("начальная проверка всех дел", self._initial_scan)
             self._worker = threading.Thread(target=self._loop, name="kezdocs-watch", daemon=True)
             self._worker.start()
+            self._ocr.start()
         except BaseException:
             self.stop()
             raise
@@ -146,6 +152,7 @@ class Watcher:
     def stop(self) -> None:
         """Let the current scan finish, then stop the worker and the observer and release the lock."""
         self._stopping.set()
+        self._ocr.stop()
         with self._cond:
             self._cond.notify_all()
         if self._worker is not None and self._worker is not threading.current_thread():
@@ -193,6 +200,13 @@ class Watcher:
                 self._pending.touch(target.folder, target.relpath, _look(Path(path)))
             else:
                 self._pending.touch(target.folder)
+            self._cond.notify_all()
+
+    def _ocr_done(self, folders: list[str]) -> None:
+        """A scan's text is ready: its case is read again, as if a file in it had changed."""
+        with self._cond:
+            for folder in folders:
+                self._pending.touch(folder)
             self._cond.notify_all()
 
     def _take_stable(self) -> dict[str, list[str]]:
@@ -287,36 +301,34 @@ class Watcher:
 
         self._sync(dict(self._records), pick=changed)
 
-    @property
-    def records(self) -> dict[str, CaseStatus]:
-        """Every case's status after the last scan, by folder name."""
-        return dict(self._records)
-
     def refresh(self, folders: list[str]) -> None:
-        """Re-scan these cases now (their СТАТУС.txt too) — a write in this process need not wait for the
-        file system's event; Сводка.html follows with the event, which still comes."""
-        with self._sync_lock:
-            synced = sync(self.root, self.today_fn(), only=folders, summary=False)
-            self._records = {r.folder: r for r in synced.records}
-            self._tell(folders)
+        """Re-scan these cases now, as an event would (their СТАТУС.txt, the documents their new stage calls for,
+        the log line) — a write in this process need not wait for the file system's event; Сводка.html follows
+        with that event, which still comes."""
+        self._sync(dict(self._records), only=folders, files={name: [] for name in folders}, summary=False,
+                   changed=folders)
 
     def _tell(self, changed: list[str] | None = None) -> None:
+        self._ocr.wake(self._records.values())
         if self._on_sync is not None:
             self._on_sync(dict(self._records), changed)
 
     def _sync(self, previous: dict[str, CaseStatus], *, only=None, pick=None, full: bool = False, quiet: bool = False,
-              files: dict[str, list[str]] | None = None) -> Synced:
-        """`sync` the root; log each case whose status changed, each document made, each failure."""
+              files: dict[str, list[str]] | None = None, summary: bool = True,
+              changed: list[str] | None = None) -> Synced:
+        """`sync` the root; log each case whose status changed, each document made, each failure. `changed`: the
+        only folders a refresh re-scanned (the web workspace updates just those)."""
         with self._sync_lock:
-            synced = self._sync_logged(previous, only=only, pick=pick, full=full, quiet=quiet, files=files)
-            self._tell()
+            synced = self._sync_logged(previous, only=only, pick=pick, full=full, quiet=quiet, files=files,
+                                       summary=summary)
+            self._tell(changed)
             return synced
 
     def _sync_logged(self, previous: dict[str, CaseStatus], *, only, pick, full: bool, quiet: bool,
-                     files: dict[str, list[str]] | None) -> Synced:
+                     files: dict[str, list[str]] | None, summary: bool = True) -> Synced:
         wanted = self.settings.auto_documents
         due = (lambda record: due_documents(record, previous.get(record.folder), wanted)) if wanted else None
-        synced = sync(self.root, self.today_fn(), only=only, pick=pick, due=due, full=full)
+        synced = sync(self.root, self.today_fn(), only=only, pick=pick, due=due, full=full, summary=summary)
         for warning in synced.warnings:
             self.log.warning(f"индекс: {warning}")
         records = {r.folder: r for r in synced.records}

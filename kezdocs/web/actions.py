@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 
 from kezdocs import cases as library
 from kezdocs.core import encodings, newcase
+from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import EVENTS
 from kezdocs.folders import audit, cardchange, cardfile
@@ -38,7 +40,15 @@ def _audit(case: str | None, action: str, detail: str) -> None:
 
 
 def _back(found):
-    return redirect(url_for("pages.case", ref=found.record.case))
+    return redirect(url_for("pages.case", ref=workspace().ref_of(found.record)))
+
+
+def _version(form) -> str:
+    """The card version the form was built from; a form without one is refused (it would skip the check)."""
+    version = form.get("version", "")
+    if not version:
+        raise KezdocsError("в форме нет версии карточки — обновите страницу и повторите")
+    return version
 
 
 # --- a new case ----------------------------------------------------------------------------------
@@ -56,10 +66,10 @@ def new_case():
         except library.FieldErrors as exc:
             errors = exc.errors
         else:
-            ws.refresh(folder.name)
             _audit(values["number"], "create", f"создано дело «{folder.name}»")
             flash(f"Дело {values['number']} создано: папка «{folder.name}».", "ok")
-            return redirect(url_for("pages.case", ref=values["number"]))
+            ws.refresh(folder.name)
+            return redirect(url_for("pages.case", ref=values["number"]))  # create_case refuses a number taken
     else:
         values.update(administrator=administrators[0] if administrators else "", debtor_type="юрлицо")
     return render_template("new_case.html", fields=newcase.NEW_CASE_FIELDS, values=values, errors=errors,
@@ -81,7 +91,7 @@ def record_event(ref: str):
             ws.root, found.record.folder, "платеж" if payment else code, form.get("date", ""),
             {} if payment else eventform.fields_of(form), form.get("amount") if payment else None,
             form.get("document") or None, confirm=form.get("confirm") == "1",
-            expected_version=form.get("version") or None)
+            expected_version=_version(form))
     except cardfile.CardChanged as exc:
         return render_case(ws.find(ref), form=form.to_dict(), stale=str(exc), status=409)
     except library.FieldErrors as exc:  # each reason beside its field
@@ -95,9 +105,37 @@ def record_event(ref: str):
         return render_case(found, form=form.to_dict(), errors={"event": str(exc)}, status=400)
     what = f"платёж {form.get('amount')} руб. от {form.get('date')}" if payment else \
         f"событие «{EVENTS.get(code, code)}» от {form.get('date')}"
-    ws.refresh(found.record.folder)
     _audit(found.record.case, "payment" if payment else "event", f"записано: {what}")
     flash(f"Записано: {what}.", "ok")
+    ws.refresh(found.record.folder)
+    return _back(found)
+
+
+@bp.route("/cases/<path:ref>/suggestions", methods=["POST"])
+@needs("case_write")
+def confirm_suggestion(ref: str):
+    """Record an event kezdocs proposed from a file (`CaseStatus.suggestions`), now that the user confirms it:
+    the suggestion as the case's status holds it, through the same `record_entry` as the event form."""
+    ws = workspace()
+    found = ws.find(ref)
+    wanted = (request.form.get("source"), request.form.get("event"), request.form.get("date"))
+    suggestion = next((s for s in found.record.suggestions if (s.source, s.event, s.date.isoformat()) == wanted), None)
+    if suggestion is None:
+        flash("Это предложение уже неактуально: дело изменилось. Посмотрите страницу дела заново.", "warn")
+        return _back(found)
+    when = f"{suggestion.date:%d.%m.%Y}"
+    try:
+        library.record_entry(ws.root, found.record.folder, suggestion.event, when, dict(suggestion.fields), None, None,
+                             expected_version=_version(request.form))
+    except cardfile.CardChanged as exc:
+        return render_case(ws.find(ref), stale=str(exc), status=409)
+    except KezdocsError as exc:
+        flash(f"Не записано: {exc}", "error")
+        return _back(found)
+    what = f"событие «{EVENTS[suggestion.event]}» от {when} по файлу «{suggestion.source}»"
+    _audit(found.record.case, "event", f"записано по предложению: {what}")
+    flash(f"Записано: {what}.", "ok")
+    ws.refresh(found.record.folder)
     return _back(found)
 
 
@@ -120,7 +158,7 @@ def edit_card(ref: str):
     changed = editform.changes(editform.values_from(request.form, current), original)
     try:
         cardchange.edit_common_fields(found.card, changed, library.card_checker(ws.root, found.card),
-                                      request.form.get("version") or None)
+                                      _version(request.form))
     except cardfile.CardChanged as exc:
         fresh = cardchange.common_fields(exc.text)
         values, conflicts = editform.merged(fresh, changed, original)
@@ -129,19 +167,19 @@ def edit_card(ref: str):
     except KezdocsError as exc:
         return _edit_page(found, {**original, **changed}, version, original=original, errors={"card": str(exc)},
                           status=400)
-    ws.refresh(found.record.folder)
     edited = ", ".join(editform.label(key) for key in changed) or "без изменений"
     _audit(found.record.case, "edit", f"изменены поля карточки: {edited}")
+    ws.refresh(found.record.folder)
     flash("Карточка сохранена.", "ok")
     return _back(found)
 
 
 def _edit_page(found, values: dict, version: str, *, original: dict, errors=None, stale: str = "", others=None,
                changed=None, status: int = 200):
-    return render_template("edit_card.html", found=found, values=values, version=version, errors=errors or {},
-                           original=editform.original_json(original),
-                           stale=stale, others=others or {}, changed=changed or {}, label=editform.label, lists=editform.LISTS,
-                           rows=editform.rows, shown=editform.shown), status
+    return render_template("edit_card.html", found=found, ref=workspace().ref_of(found.record), values=values,
+                           version=version, errors=errors or {}, original=editform.original_json(original),
+                           stale=stale, others=others or {}, changed=changed or {}, label=editform.label,
+                           lists=editform.LISTS, rows=editform.rows, shown=editform.shown), status
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -183,8 +221,8 @@ def generate(ref: str):
               "судебный приказ».", "error")
         return _back(found)
     names = [p.name for p in [*result.files, *result.pdfs]]
-    ws.refresh(found.record.folder)
     _audit(found.record.case, "generate", "сформировано: " + ", ".join(f"«{n}»" for n in names))
+    ws.refresh(found.record.folder)
     flash("Сформировано: " + ", ".join(f"«{n}»" for n in names) + "." if names else
           "Документ не изменился: его правили вручную, kezdocs его не перезаписывает.", "ok")
     for missing in result.missing:
@@ -201,9 +239,7 @@ def check(ref: str):
     found = ws.find(ref)
     step = request.args.get("step") or None
     result = package.check_folder(ws.root, ws.root.load(found.path), ws.today_fn(), step)
-    _audit(found.record.case, "check", "проверена полнота документов"
-           + (f": не хватает {len(result.checklist.missing)}" if result.checklist else ""))
-    return render_template("check.html", found=found, result=result)
+    return render_template("check.html", found=found, ref=ws.ref_of(found.record), result=result)
 
 
 @bp.route("/cases/<path:ref>/package", methods=["POST"])
@@ -223,16 +259,36 @@ def build_package(ref: str):
         flash("Пакет не собран — эти файлы не могут в него войти: " + "; ".join(exc.left_out) + ". Замените их или "
               "отметьте «сформировать, даже если чего-то не хватает» — тогда они будут пропущены.", "error")
         return _back(found)
-    ws.refresh(found.record.folder)
     _audit(found.record.case, "package", f"сформирован пакет: документов {len(result.files)}")
-    return send_file(io.BytesIO(package_zip(result)), as_attachment=True, mimetype="application/zip",
-                     download_name=f"{result.folder.name} — дело {found.record.case}.zip")
+    ws.refresh(found.record.folder)
+    flash(f"Пакет для суда собран: документов — {len(result.files)}, папка «{GENERATED_DIR}/{result.folder.name}». "
+          "Скачайте его ниже.", "ok")
+    for warning in result.warnings:
+        flash(warning, "warn")
+    if result.efiling:
+        flash("Суд в электронном виде не примет (Приказы Судебного департамента № 251 и № 252): "
+              + "; ".join(result.efiling), "error")
+    return _back(found)
 
 
-def package_zip(result) -> bytes:
-    """The numbered PDFs and the merged PDF of a package, in one ZIP (names as in the folder)."""
+@bp.route("/cases/<path:ref>/package.zip")
+@needs("read")
+def download_package(ref: str):
+    """The case's latest package as one ZIP: the numbered PDFs, the lawsuit's DOCX and the merged PDF."""
+    from kezdocs.paperwork import package
+
+    found = workspace().find(ref)
+    folder = package.latest(found.path)
+    if folder is None:
+        abort(404)
+    return send_file(io.BytesIO(package_zip(folder)), as_attachment=True, mimetype="application/zip",
+                     download_name=f"{folder.name} — дело {found.record.case}.zip", max_age=0)
+
+
+def package_zip(folder: Path) -> bytes:
+    """Every file of a package folder, in one ZIP, under the names the folder gives them."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in [*result.files, result.merged]:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
             archive.write(path, path.name)
     return out.getvalue()

@@ -13,10 +13,10 @@ from kezdocs.core import stages
 from kezdocs.core.names import nfc
 from kezdocs.core.status import CaseStatus
 from kezdocs.core.workdays import Calendar
+from kezdocs.paperwork.dashboard import SOON_WORKING_DAYS, urgency
 
 PAGE_SIZE = 50
 AGENDA_ROWS = 30  # today's agenda on the first page; the rest by officer, one click away
-SOON_WORKING_DAYS = 5  # a deadline this close is amber, as in Сводка.html
 NO_OFFICER = "не указан"
 
 # key -> (Russian column title, sort key); None sorts last whichever the direction
@@ -124,15 +124,6 @@ def listing(records: list[CaseStatus], query: Query, today: date, calendar: Cale
     return Listing(shown, len(ordered), len(records), page, pages, _choices(records),
                    sum((r.debt or Decimal(0) for r in chosen), Decimal(0)),
                    sum((r.penalty or Decimal(0) for r in chosen), Decimal(0)))
-
-
-def urgency(record: CaseStatus, today: date, soon: date) -> str:
-    """Red: the deadline is missed; amber: it falls within `SOON_WORKING_DAYS` working days."""
-    if record.deadline is None:
-        return ""
-    if record.deadline_missed or record.deadline < today:
-        return "missed"
-    return "soon" if record.deadline <= soon else ""
 
 
 def _choices(records: list[CaseStatus]) -> dict[str, list[tuple[str, str]]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from kezdocs.core.card import DEBTOR_TYPES, MORATORIUM_MODES, PENALTY_METHODS, RATE_MODES
+from kezdocs.core.card import DEBTOR_FIELDS, DEBTOR_TYPES, MORATORIUM_MODES, PENALTY_METHODS, RATE_MODES
 
 EXTRA_ROWS = 2  # empty rows offered under each list, for a new address or charge
 
@@ -38,13 +38,6 @@ CHOICES = {
     "неустойка.ставка_на": tuple(RATE_MODES),
     "неустойка.мораторий": tuple(MORATORIUM_MODES),
 }
-# The name fields of one kind of debtor are not shown for another (they stay in the card as they are).
-NOT_FOR = {
-    "физлицо": ("должник.наименование", "должник.огрн", "должник.огрнип", "должник.кпп"),
-    "ип": ("должник.фамилия", "должник.имя", "должник.отчество", "должник.огрн", "должник.кпп"),
-    "юрлицо": ("должник.фамилия", "должник.имя", "должник.отчество", "должник.огрнип",
-               "должник.дата_рождения", "должник.место_рождения", "должник.снилс", "должник.паспорт"),
-}
 LISTS = {
     "адреса": ("Адреса должника", (("вид", "Вид адреса"), ("адрес", "Адрес с почтовым индексом"))),
     "начисления": ("Начисления", (("период", "Период"), ("сумма", "Сумма, руб."), ("срок_уплаты", "Срок уплаты"))),
@@ -56,10 +49,12 @@ def label(key: str) -> str:
 
 
 def shown(values: dict) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(key, value, choices) of each single field the form shows for this kind of debtor."""
-    hidden = NOT_FOR.get(str(values.get("должник.тип", "")).lower(), ())
-    return [(key, value, CHOICES.get(key, ())) for key, value in values.items()
-            if not isinstance(value, list) and key not in hidden]
+    """(key, value, choices) of each single field the form shows: of «должник», those the card reads for this type
+    of debtor (`card.DEBTOR_FIELDS`); a field not shown is left in the card as it is."""
+    kind = str(values.get("должник.тип", "")).lower()
+    read = DEBTOR_FIELDS.get(kind, tuple(k for keys in DEBTOR_FIELDS.values() for k in keys))
+    return [(key, value, CHOICES.get(key, ())) for key, value in values.items() if not isinstance(value, list)
+            and not (key.startswith("должник.") and key != "должник.тип" and key.split(".", 1)[1] not in read)]
 
 
 def rows(values: dict, name: str) -> list[tuple[str, ...]]:

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from kezdocs.core import stages
 from kezdocs.core.card import GENERATED_DIR
@@ -18,12 +18,17 @@ from kezdocs.core.errors import KezdocsError
 from kezdocs.core.kinds import KINDS
 from kezdocs.core.model import EVENTS, JUDGMENT_RESULTS, Case, Event, Payment
 from kezdocs.core.money import format_rub
+from kezdocs.core.status import ocr_waiting
 from kezdocs.folders import cardfile
 from kezdocs.web import caselist, eventform
 from kezdocs.web.access import needs
 from kezdocs.web.workspace import Found
 
 bp = Blueprint("pages", __name__)
+# The only files a browser is let to open in place (a PDF viewer, an image, plain text); everything else — HTML, SVG,
+# an Office file — is downloaded, never shown as a page of the workspace.
+INLINE = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+          ".gif": "image/gif", ".txt": "text/plain; charset=utf-8", ".yaml": "text/plain; charset=utf-8"}
 # The steps whose documents go to a court with a list of attachments: only they have a package.
 COURT_STEPS = frozenset(kind.code for kind in KINDS.values() if "attachments" in kind.groups)
 
@@ -83,12 +88,12 @@ def render_case(found: Found, *, form: dict | None = None, stale: str = "", stat
     page shows the card's new state with `stale` (a Russian notice)."""
     ws = workspace()
     today = ws.today_fn()
+    version = cardfile.card_version(found.card)  # before reading: a write in between makes the form stale
     folder = ws.root.load(found.path)
-    version = cardfile.card_version(found.card)
     checklist = None
-    if folder.case is not None and g.person.may("documents"):
-        from kezdocs.paperwork import package  # classifies the folder's files: only for who checks them
+    from kezdocs.paperwork import package  # classifies the folder's files
 
+    if folder.case is not None:
         try:
             checklist = package.check_folder(ws.root, folder, today).checklist
         except KezdocsError:
@@ -97,11 +102,12 @@ def render_case(found: Found, *, form: dict | None = None, stale: str = "", stat
     generated = [d for d in record.documents if d.path.startswith(GENERATED_DIR + "/")]
     sources = [d for d in record.documents if not d.path.startswith(GENERATED_DIR + "/")]
     return render_template(
-        "case.html", found=found, record=record, folder=folder, case=folder.case, version=version, today=today,
+        "case.html", found=found, ref=ws.ref_of(record), record=record, folder=folder, case=folder.case, version=version, today=today,
         timeline=timeline(folder.case) if folder.case else [], checklist=checklist, generated=generated,
         sources=sources, file_kinds=FILE_KINDS, audit=ws.audit.of_case(record.case)[:50],
         events=eventform.choices(folder.case, record.stage) if folder.case else [],
-        event_fields=eventform.field_rows(), kinds=_kinds(record), court_steps=COURT_STEPS, form=form or {}, stale=stale, errors=errors or {},
+        event_fields=eventform.field_rows(), kinds=_kinds(record), court_steps=COURT_STEPS,
+        package=package.latest(found.path), ocr_waiting=ocr_waiting, form=form or {}, stale=stale, errors=errors or {},
     ), status
 
 
@@ -119,8 +125,13 @@ def case_file(ref: str, relpath: str):
     """A file of the case folder, opened in the browser or downloaded (`?download=1`)."""
     found = workspace().find(ref)
     path = inside(found.path, relpath)
-    return send_file(path, as_attachment=request.args.get("download") == "1", download_name=path.name,
-                     max_age=0, conditional=True)
+    inline = request.args.get("download") != "1" and path.suffix.lower() in INLINE
+    answer = send_file(path, as_attachment=not inline, download_name=path.name, max_age=0, conditional=True,
+                       mimetype=INLINE.get(path.suffix.lower()))
+    # A clerk's file is the clerk's, not the workspace's: it never runs as a page of the workspace.
+    answer.headers["X-Content-Type-Options"] = "nosniff"
+    answer.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return answer
 
 
 def inside(folder: Path, relpath: str) -> Path:

@@ -6,8 +6,11 @@ shown first as a dry run of the uploaded file; only the confirmation writes.
 """
 from __future__ import annotations
 
+import io
 import secrets
+import time
 from datetime import datetime
+from pathlib import Path
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, send_file, url_for
 
@@ -24,6 +27,7 @@ REPORTS = {"overdue": "Приложение 2 — сведения о проср
            "inventory": "Инвентаризация расчётов с должниками (п. 3.2)"}
 UPLOADS = "uploads"  # under ROOT/.kezdocs: registries waiting for the import's confirmation
 REGISTRY_LIMIT = 20 * 1024 * 1024
+UPLOAD_KEPT = 24 * 3600  # seconds an unconfirmed upload waits
 
 
 def workspace():
@@ -63,7 +67,10 @@ def report(kind: str):
 def _period(kind: str, text: str):
     """The report's date (or the inventory's quarter «2026-Q3»), checked as the CLI checks it."""
     if kind == "inventory":
-        parse_quarter(text)  # a Russian KezdocsError when it is no quarter
+        try:
+            parse_quarter(text)
+        except ValueError:
+            raise KezdocsError(f"«{text}» — не квартал (пишите 2026-Q4)") from None
         return text
     day = parse_date(text)
     if day is None:
@@ -89,9 +96,19 @@ def export():
 def template():
     from kezdocs.paperwork import registry
 
-    ws = workspace()
-    path = registry.write_template(ws.root.own_dir / "exports" / "Реестр должников — образец.xlsx")
-    return send_file(path, as_attachment=True, download_name=path.name, max_age=0)
+    return send_file(io.BytesIO(registry.template_bytes()), as_attachment=True, max_age=0,
+                     download_name="Реестр должников — образец.xlsx")
+
+
+def _forget_old(folder: Path) -> None:
+    """Uploads nobody confirmed within a day are removed (they are copies; the clerk keeps the original)."""
+    limit = time.time() - UPLOAD_KEPT
+    for path in folder.iterdir():
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
 
 
 @bp.route("/registry/import", methods=["POST"])
@@ -108,6 +125,7 @@ def import_registry():
         if not matches:
             raise KezdocsError("загруженный реестр не найден — загрузите его ещё раз")
         result = registry_import.import_registry(ws.root, matches[0], dry_run=False)
+        matches[0].unlink(missing_ok=True)  # imported: the copy is done with (an interrupted one stays to re-run)
         _audit("import", f"загружен реестр: строк {result.rows}, новых дел {len(result.created)}, "
                          f"дополнено дел {len(result.updated)}")
         for name in [*result.created, *result.updated]:
@@ -120,6 +138,7 @@ def import_registry():
         return redirect(url_for("reports.index"))
     token = secrets.token_hex(8)
     folder.mkdir(parents=True, exist_ok=True)
+    _forget_old(folder)
     path = drop_file(folder, f"{token}-{item.filename}", item.stream, limit=REGISTRY_LIMIT)
     result = registry_import.import_registry(ws.root, path, dry_run=True)
     return render_template("import.html", result=result, token=token, name=item.filename)

@@ -27,6 +27,15 @@ class CaseNotFound(KezdocsError):
     """No case by that number or folder name (the page answers 404)."""
 
 
+class Ambiguous(KezdocsError):
+    """A number two folders' cards give (a problem of both cases): the page lets the user pick the folder."""
+
+    def __init__(self, number: str, folders: list[str]):
+        super().__init__(f"номер дела «{number}» указан в нескольких папках: "
+                         + ", ".join(f"«{f}»" for f in folders) + " — исправьте номер в одной из карточек")
+        self.number, self.folders = number, folders
+
+
 @dataclass(frozen=True)
 class Found:
     """The case a URL names: its status and its folder."""
@@ -105,9 +114,13 @@ class Workspace:
         if not found:
             raise CaseNotFound(f"дело «{ref}» не найдено")
         if len(found) > 1:
-            raise KezdocsError(f"номер дела «{ref}» указан в нескольких папках: "
-                               + ", ".join(f"«{r.folder}»" for r in found) + " — исправьте номер в одной из карточек")
+            raise Ambiguous(ref, [r.folder for r in found])
         return Found(found[0], self.root.path / found[0].folder)
+
+    def ref_of(self, record: CaseStatus) -> str:
+        """How a URL names the case: its number, or its folder while another folder has the same number."""
+        with self._lock:
+            return record.case if len(self._by_number.get(nfc(record.case), ())) == 1 else record.folder
 
     def refresh(self, folder: str) -> None:
         """Scan one case now, after this process wrote into it."""
