@@ -2,7 +2,7 @@
 
     python bench/run.py                      # sizes 1000,10000; generate and watch on 1000 cases
     python bench/run.py --sizes 1000 --drops 20
-    python bench/run.py --only scan          # scan | generate | watch | card | web (comma-separated)
+    python bench/run.py --only scan          # scan | generate | watch | card | web | ocr (comma-separated)
 
 Roots are made by `bench/make_root.py` under `bench/roots/` (gitignored).
 Each measurement runs in a fresh process (`--probe`), as a clerk's command
@@ -417,7 +417,8 @@ def main() -> None:
     parser.add_argument("--only", default="scan,generate,watch,card")
     parser.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    import web  # here, not at the top: web.py imports this module
+    import ocr as ocr_bench  # here, not at the top: web.py and ocr.py import this module
+    import web
 
     if args.probe:
         name, root, today, *extra = args.probe
@@ -439,6 +440,8 @@ def main() -> None:
         bench_card(rows, notes)
     if "web" in parts:  # not by default: it is `python bench/web.py`, with its own section in results.md
         web.bench_web(rows, notes)
+    if "ocr" in parts:  # likewise `python bench/ocr.py`
+        print(ocr_bench.bench_ocr(rows, notes))
     report = table(rows)
     print()
     print(report)
@@ -446,6 +449,7 @@ def main() -> None:
         print(f"- {note}")
     when = datetime.now().strftime("%d.%m.%Y %H:%M")
     web_section = "" if "web" in parts else web.kept_section()  # `bench/web.py`'s section survives a full run
+    web_section += "" if "ocr" in parts else ocr_bench.kept_section()  # and `bench/ocr.py`'s
     results = RESULTS if parts >= {"scan", "generate", "watch", "card"} else HERE / f"results-{'-'.join(sorted(parts))}.md"
     results.write_text(
         f"# kezdocs: результаты `make bench`\n\nПрогон {when}, {time.perf_counter() - started:.0f} с. "

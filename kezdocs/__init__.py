@@ -28,8 +28,9 @@ The map (imports point down only; `make test` enforces it with import-linter):
         report_files, xlsx, dashboard, pdftext
     folders/               reading and writing case folders
         casefolder         the root: settings, calendar, key rates, case folders and their files
-        intake             what a dropped file is (guarded, bounded reads)
+        intake, archives   what a dropped file is (guarded, bounded reads; a DOCX/zip within its budgets)
         ocr, barcodes      the text of scans and photos (Tesseract, cached by content); the ШПИ in their barcodes
+        scanpages          a scan's pages as images for Tesseract (a PDF page's own JPEG, or rendered by gs)
         duplicates         the same content twice, in a case or in two (hashes cached by size and time)
         scan, index        the pipeline folder -> CaseStatus, and the TinyDB index that stores it
         cardfile, cardedit the one card writer (lock, compare, replace, the version a form was built from)
@@ -55,4 +56,5 @@ The map (imports point down only; `make test` enforces it with import-linter):
         documents, parties, kinds, facts, courts, attachments, missing, variables, samples, russian, payqr
                            the content of documents
         reports, tables    the content of reports
+        efiling            what the courts' e-filing portals accept (Приказы № 251, № 252): size, names, scans
 """

@@ -31,7 +31,6 @@ from kezdocs.core.stages import agenda as agenda_items
 from kezdocs.core.stages import agenda_json, assess, group_by_officer
 from kezdocs.core.workdays import DEFAULT as DEFAULT_CALENDAR
 from kezdocs.core.workdays import Calendar
-from kezdocs.demo import example_card
 from kezdocs.folders import cardedit, cardfile, locks
 from kezdocs.folders.casefolder import CALENDAR_FILE, Root, find_root, folder_name, read_text, settings_template
 from kezdocs.folders.files import write_text_atomic
@@ -44,6 +43,8 @@ NEW_CASE_LOCK = "new-case.lock"  # under ROOT/.kezdocs/locks: the check of a new
 
 def init_root(directory: Path) -> list[Path]:
     """A new root: commented settings and one example case. Existing files are left alone."""
+    from kezdocs.demo import example_card  # the demo pulls in PDF writing: loaded by the one command that needs it
+
     directory.mkdir(parents=True, exist_ok=True)
     created = []
     settings = directory / SETTINGS_NAME

@@ -22,7 +22,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from kezdocs.core import penalty
-from kezdocs.core.filekinds import UNRECOGNISED, card_hint
+from kezdocs.core.filekinds import card_hint, kind_text
 from kezdocs.core.money import format_rub
 from kezdocs.core.status import CaseStatus, StatusProblem, ocr_waiting
 from kezdocs.core.tables import to_json
@@ -174,10 +174,13 @@ def print_checklist(result, as_json: bool) -> None:
 
 
 def _unrecognised(documents) -> None:
-    """The clerk's files nothing told the kind of, each «<файл> — не распознан: укажите вид», and how to."""
-    unknown = [d.relpath for d in documents if not d.recognised]
-    for relpath in unknown:
-        stdout.print(f"{relpath} — {UNRECOGNISED}", markup=False, soft_wrap=True)
+    """The clerk's files nothing told the kind of, each «<файл> — не распознан: укажите вид», and how to; a scan
+    OCR has not read yet is not unrecognised: «<файл> — распознаётся»."""
+    unknown = [d.relpath for d in documents if not d.recognised and not d.awaiting_ocr]
+    for d in documents:
+        if d.awaiting_ocr or d.relpath in unknown:
+            label = d.label if d.recognised else None
+            stdout.print(f"{d.relpath} — {kind_text(label, d.awaiting_ocr)}", markup=False, soft_wrap=True)
     if unknown:
         stdout.print(f"Как указать вид: {card_hint(unknown[0])}", markup=False, soft_wrap=True)
 

@@ -328,3 +328,33 @@ def test_the_calculation_is_named_as_it_is_headed(method, title):
     assert attachments.calculation_title(case) == title
     assert attachments.planned(case, facts.settings, "lawsuit", ())[0].title == title
     assert build(kinds.KINDS["calculation"], replace(facts, case=case))[0].context["calc"]["label_genitive"] == title[23:]
+
+
+# --- issue 16 review, finding 3: each document once, as its PDF ----------------------------------------------
+
+OWN_CLAIMS = [f"Сформировано/2024-09-16 Требование (претензия) {REF} ({where}).{ext}"
+              for where in ("по договору", "по ЕГРЮЛ") for ext in ("docx", "pdf")]
+
+
+@pytest.mark.parametrize("files, expected", [
+    (OWN_CLAIMS, [OWN_CLAIMS[1], OWN_CLAIMS[3]]),  # kezdocs's claim to each address, DOCX and PDF: the PDFs
+    (OWN_CLAIMS[:1] + OWN_CLAIMS[2:3], OWN_CLAIMS[:1] + OWN_CLAIMS[2:3]),  # DOCX only (no LibreOffice): both
+    (["Претензия/Претензия.docx", "Претензия/претензия.PDF", *OWN_CLAIMS], ["Претензия/претензия.PDF"]),
+])
+def test_the_claim_copy_is_attached_once_per_address_as_its_pdf(files, expected):
+    plan = attachments.planned(case(events=CLAIMS), SETTINGS, "lawsuit", [doc(p, "claim_copy") for p in files])
+    assert sorted(p.relpath for p in plan if p.key == "claim_copy") == sorted(expected)
+
+
+def test_the_package_files_kezdocs_claim_once_per_address(tmp_path, monkeypatch):
+    """Finding 3 on real files: with no clerk's copy, the claim kezdocs wrote (DOCX, and the PDF `generate --pdf`
+    writes beside it, for each address) was filed four times."""
+    monkeypatch.setenv("PATH", "")  # no LibreOffice: fast; the PDFs are written as `--pdf` would
+    root, folder = make_root(tmp_path)
+    (folder / "Претензия/IMG_20260721_114512.jpg").unlink()
+    written = render.generate(open_root(root), open_root(root).find(REF), "claim", TODAY)
+    for path in written:
+        path.with_suffix(".pdf").write_bytes(text_pdf([["ТРЕБОВАНИЕ (ПРЕТЕНЗИЯ)", path.stem]]))
+    built = package.build(open_root(root), REF, TODAY, force=True)
+    claims = [p.name[3:] for p in built.files if "Копия требования" in p.name]
+    assert claims == ["Копия требования (претензии) от 15.04.2024 (1 л.).pdf"] * 2

@@ -1,5 +1,6 @@
 """The ШПИ on real scans: read from the barcode (no OCR: works without Tesseract) and from the text, refused with a
-wrong check digit; receipts prove the claim went to THEIR address, matched by ШПИ, not by count."""
+wrong check digit; receipts prove the claim went to THEIR address, matched by ШПИ, not by count. A scan waiting for
+OCR has its barcodes read by the OCR worker with its text, not by the scan (`status` stays fast)."""
 import shutil
 from pathlib import Path
 
@@ -9,9 +10,10 @@ import scans
 
 from kezdocs.core.card import parse_card
 from kezdocs.core.classification import DEFAULT_RULES, tracking_numbers
+from kezdocs.core.model import Problem
 from kezdocs.core.requirements import checklist
 from kezdocs.demo import company_inn
-from kezdocs.folders import intake
+from kezdocs.folders import intake, ocr
 from kezdocs.folders.barcodes import read_codes
 from kezdocs.folders.casefolder import list_files
 
@@ -45,6 +47,14 @@ def files(tmp_path_factory) -> dict[str, Path]:
         "damaged.pdf": _write(folder / "damaged.pdf", b"%PDF-1.4\n1 0 obj <</Type /Page"),
         "not an image.jpg": _write(folder / "not an image.jpg", b"\xff\xd8\xff\xe0 cut short"),
     }
+
+
+@pytest.fixture()
+def no_tesseract(tmp_path, monkeypatch):
+    """A machine without Tesseract: scans wait for no OCR, so the scan reads their barcodes itself."""
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    assert ocr.available() == ocr.UNAVAILABLE
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -113,7 +123,7 @@ CARD = f"""номер: 2026-001
 """
 
 
-def test_each_receipt_proves_the_claim_to_its_own_address(files, tmp_path):
+def test_each_receipt_proves_the_claim_to_its_own_address(files, tmp_path, no_tesseract):
     """The receipt to the ЕГРЮЛ address comes first by name: by count it would prove the contract address."""
     case, problems = parse_card(CARD)
     assert problems == []
@@ -122,7 +132,8 @@ def test_each_receipt_proves_the_claim_to_its_own_address(files, tmp_path):
     shutil.copy(files["photo.jpg"], tmp_path / "Почта" / "б квитанция.jpg")  # the contract address
     shutil.copy(files["misread.jpg"], tmp_path / "Почта" / "в квитанция.jpg")  # its ШПИ refused: no proof of any
     documents, problems = intake.classify_folder(tmp_path, list_files(tmp_path), DEFAULT_RULES)
-    assert problems == []
+    assert problems == [Problem(tmp_path.name, None, f"{ocr.UNAVAILABLE} — сканы и фото без текста (3) разобраны "
+                                                     "только по именам файлов")]
     assert {d.relpath: d.tracking for d in documents} == {
         "Почта/а квитанция.tiff": (TO_EGRUL,), "Почта/б квитанция.jpg": (TO_CONTRACT,),
         "Почта/в квитанция.jpg": ()}
@@ -133,7 +144,7 @@ def test_each_receipt_proves_the_claim_to_its_own_address(files, tmp_path):
     assert "по порядку" not in items["claim_sent:2"].item
 
 
-def test_a_receipt_without_a_readable_shpi_is_given_by_count_and_says_so(files, tmp_path):
+def test_a_receipt_without_a_readable_shpi_is_given_by_count_and_says_so(files, tmp_path, no_tesseract):
     case = parse_card(CARD)[0]
     shutil.copy(files["photo.jpg"], tmp_path / "б квитанция.jpg")
     shutil.copy(files["no barcode.jpg"], tmp_path / "а квитанция.jpg")
@@ -141,3 +152,20 @@ def test_a_receipt_without_a_readable_shpi_is_given_by_count_and_says_so(files, 
     items = {i.key: i for i in checklist(case, "lawsuit", documents).items}
     assert (items["claim_sent:1"].files, items["claim_sent:2"].files) == (("б квитанция.jpg",), ("а квитанция.jpg",))
     assert items["claim_sent:2"].item.endswith("в файлах нет ШПИ: они отнесены к этому адресу по порядку, проверьте")
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="не установлен Tesseract — скан не распознать")
+def test_a_waiting_scans_barcode_comes_with_its_text_from_the_ocr_worker(files, tmp_path):
+    """A receipt whose ШПИ is only in its barcode: while it waits for OCR the scan does not decode it; the OCR
+    run reads the barcode with the text and caches it, and the scan then takes the ШПИ from the cache."""
+    folder = tmp_path / "дело"
+    folder.mkdir()
+    receipt = scans.jpeg(folder / "квитанция.jpg", scans.page(["Кассовый чек", "Заказное письмо"], barcode=TO_NOTICE))
+    waiting: list[str] = []
+    before, _ = intake.classify_folder(folder, list_files(folder), DEFAULT_RULES, pending=waiting)
+    result = ocr.ocr_file(tmp_path, receipt)
+    after, _ = intake.classify_folder(folder, list_files(folder), DEFAULT_RULES)
+    assert (waiting, before[0].tracking) == (["квитанция.jpg"], ())
+    assert (result.problem, tracking_numbers(result.text)) == (None, ())  # the ШПИ is in no text
+    assert ocr.cached_codes(tmp_path, receipt) == (TO_NOTICE,)
+    assert after[0].tracking == (TO_NOTICE,)

@@ -1,13 +1,16 @@
 """Classification of what clerks really drop (issue 16): real names, transliterations, slang, camera and scanner names,
 kinds that looked like others, archives, and kezdocs's own files that never stand for a source document."""
+import shutil
 from datetime import date
 
 import pytest
-from test_package import CARD
+import scans
+from test_package import CARD, SHPI_1, SHPI_2
 from test_requirements import make_case
 
 from kezdocs.core import requirements
-from kezdocs.core.classification import DEFAULT_RULES, KINDS, document
+from kezdocs.core.classification import DEFAULT_RULES, KINDS, document, needs_text
+from kezdocs.folders import ocr
 from kezdocs.folders.casefolder import open_root, settings_template
 from kezdocs.folders.intake import classify_case
 from kezdocs.paperwork import package, render
@@ -131,7 +134,9 @@ def make_root(tmp_path):
     (folder / "дело.yaml").write_text(CARD, encoding="utf-8")
     for rel, text in {"Договор/Договор аренды № 12-2023.pdf": "Договор аренды", "Претензия/скан претензии.pdf":
                       "ТРЕБОВАНИЕ", "доверенность.pdf": "ДОВЕРЕННОСТЬ № 15", "диплом.pdf": "ДИПЛОМ",
-                      "Почта/квитанция 42755012345675.pdf": "Кассовый чек", "Почта/квитанция 42755012345685.pdf":
+                      # the second receipt's number had a wrong check digit (…685): it proved the ЕГРЮЛ address by
+                      # count, under a number it does not show — issue 16 review, finding 2; now it must be right
+                      f"Почта/квитанция {SHPI_1}.pdf": "Кассовый чек", f"Почта/квитанция {SHPI_2}.pdf":
                       "Кассовый чек", "Иск/квитанция об отправке иска.pdf": "Кассовый чек"}.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(text_pdf([[text, f"лист дела «{rel}»"]]))  # no two files alike
@@ -163,3 +168,70 @@ def test_an_archive_is_listed_with_the_notice_and_is_never_a_contract(tmp_path):
         "2024-017 ООО Ромашка/договор.zip: архив не распаковывается — положите файлы из него в папку дела"]
     items = {i.key: i for i in requirements.checklist(case_folder.case, "lawsuit", documents).items}
     assert items["basis"].present is False
+
+
+# --- issue 16 review, finding 1: a folder says where a file is kept, not what it is ------------------------
+
+RECEIPT_TEXT = f"АО «Почта России»\nКАССОВЫЙ ЧЕК\nЗаказное письмо\nШПИ: {SHPI_2}"
+
+
+@pytest.mark.parametrize("relpath, text, expected", [
+    # the demo keeps its receipts in «Претензия/»: a scanner's or a phone's name there is a receipt by its text
+    ("Претензия/скан 001.pdf", RECEIPT_TEXT, ("postal_receipt", "text", True)),
+    ("Претензия/WhatsApp Image 2026-11-20 at 10.15.32.jpeg", RECEIPT_TEXT, ("postal_receipt", "text", True)),
+    ("Претензия/скан 001.pdf", "", ("claim_copy", "folder", True)),  # nothing read yet: the folder's guess
+    ("Претензия/Претензия.docx", RECEIPT_TEXT, ("claim_copy", "name", False)),  # a name still outranks the text
+    ("Почта/квитанция.pdf", RECEIPT_TEXT, ("postal_receipt", "name", True)),  # its ШПИ is not in its name
+])
+def test_a_folder_kind_yields_to_the_text_and_is_read_for_it(relpath, text, expected):
+    found = document(relpath, text, DEFAULT_RULES)
+    assert (found.kind, found.source_of_kind, needs_text(relpath, DEFAULT_RULES)) == expected
+
+
+def test_a_receipt_kept_in_the_claim_folder_proves_its_address_and_is_no_claim_copy(tmp_path, monkeypatch):
+    """Review finding 1 on real files: «Претензия/скан 001.pdf» (a PDF with the receipt's text) was «претензия
+    (копия)» by its folder, never read, and `package` filed the receipt as «Копия требования (претензии)»."""
+    monkeypatch.setenv("PATH", "")  # no LibreOffice: the DOCX path, fast
+    root, folder = make_root(tmp_path)
+    (folder / f"Почта/квитанция {SHPI_2}.pdf").unlink()
+    (folder / "Претензия/скан 001.pdf").write_bytes(text_pdf([RECEIPT_TEXT.splitlines()]))
+    result = package.check(open_root(root), "2024-017", TODAY, "lawsuit")
+    items = {i.key: i for i in result.checklist.items}
+    assert items["claim_copy"].files == ("Претензия/скан претензии.pdf",)
+    assert (items["claim_sent:2"].files, items["claim_sent:2"].item.endswith(f"(ШПИ {SHPI_2})")) == (
+        ("Претензия/скан 001.pdf",), True)
+    built = package.build(open_root(root), "2024-017", TODAY, force=True)  # the ЕГРЮЛ extract is missing
+    assert [p.name[3:] for p in built.files if "Копия требования" in p.name or SHPI_2 in p.name] == [
+        "Копия требования (претензии) от 15.04.2024 (1 л.).pdf",
+        f"Копия почтовой квитанции об отправке требования (претензии), ШПИ {SHPI_2} (1 л.).pdf"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="не установлен Tesseract — фото не распознать")
+def test_a_phone_photo_in_the_claim_folder_is_read_as_the_receipt_it_is(tmp_path):
+    """Review finding 1: «Претензия/WhatsApp Image ….jpeg» stayed a claim copy by its folder after OCR."""
+    root, folder = make_root(tmp_path)
+    (folder / f"Почта/квитанция {SHPI_2}.pdf").unlink()
+    photo = scans.jpeg(folder / "Претензия/WhatsApp Image 2026-11-20 at 10.15.32.jpeg",
+                       scans.page(scans.receipt_lines(SHPI_2, "426000, г. Ижевск, ул. Пушкина, д. 10")))
+    assert ocr.ocr_file(root, photo).problem is None  # what the OCR worker does behind the scan
+    documents, _ = classify_case(open_root(root).find("2024-017"), open_root(root).rules)
+    found = next(d for d in documents if d.relpath == "Претензия/" + photo.name)
+    assert (found.kind, found.source_of_kind, found.tracking) == ("postal_receipt", "text", (SHPI_2,))
+
+
+def test_a_receipt_whose_shpi_fails_its_check_digit_is_not_filed_under_the_cards_number(tmp_path, monkeypatch):
+    """Review finding 2 on real files: the receipt's only number (misread: its check digit fails) was refused,
+    so the receipt went to the ЕГРЮЛ address «by count» and the package filed it as «…, ШПИ <the card's>»."""
+    monkeypatch.setenv("PATH", "")
+    root, folder = make_root(tmp_path)
+    misread = SHPI_2[:-1] + str((int(SHPI_2[-1]) + 7) % 10)
+    (folder / f"Почта/квитанция {SHPI_2}.pdf").unlink()
+    (folder / "Почта/скан 002.pdf").write_bytes(text_pdf([RECEIPT_TEXT.replace(SHPI_2, misread).splitlines()]))
+    item = {i.key: i for i in package.check(open_root(root), "2024-017", TODAY, "lawsuit").checklist.items}[
+        "claim_sent:2"]
+    assert (item.present, item.item.split(f"(ШПИ {SHPI_2})")[1]) == (
+        False, f" — ШПИ {misread} на квитанции «Почта/скан 002.pdf» не проходит проверку контрольной цифры — "
+               "проверьте номер")
+    built = package.build(open_root(root), "2024-017", TODAY, force=True)
+    assert [p.name for p in built.files if SHPI_2 in p.name or misread in p.name] == []
+    assert "Почта/скан 002.pdf: почтовая квитанция — ни один пункт списка приложений его не требует" in built.left_out

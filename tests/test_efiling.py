@@ -16,6 +16,7 @@ from scans import image_pdf, jpeg, page, png, receipt_lines, tiff
 from test_package import SHPI_1, SHPI_2, TODAY, make_root
 
 from kezdocs.cli import main
+from kezdocs.core import efiling as rules
 from kezdocs.folders import ocr
 from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork import efiling, libreoffice, package, package_files
@@ -26,6 +27,7 @@ CONTRACT = "Договор/Договор аренды № 12-2023.pdf"
 JPG_RECEIPT, TIFF_RECEIPT = f"Почта/квитанция {SHPI_1}.jpg", f"Почта/квитанция {SHPI_2}.tif"
 STRAY_RECEIPT = "Почта/квитанция.tif"  # a third receipt no address needs: once left out with nothing printed
 BIG_SCAN = "выписка ЕГРЮЛ.pdf"
+SUIT_PROOF = "Документ о направлении должнику копии заявления о выдаче судебного приказа с приложениями"
 A4_300 = (2480, 3508)  # A4 at 300 dpi
 
 
@@ -50,7 +52,7 @@ def scanned_case(tmp_path, big: bool):
         import img2pdf
 
         (folder / BIG_SCAN).write_bytes(img2pdf.convert(noise))
-        assert (folder / BIG_SCAN).stat().st_size > efiling.MAX_BYTES
+        assert (folder / BIG_SCAN).stat().st_size > rules.MAX_BYTES
     return root, folder
 
 
@@ -93,10 +95,10 @@ def test_the_lawsuit_also_as_docx(built):
 def test_a_big_scan_is_brought_under_30_mb_in_grey(built):
     result, folder = built
     big = by_title(result, "Выписка из ЕГРЮЛ")
-    assert os.path.getsize(big) <= efiling.MAX_BYTES < os.path.getsize(folder / BIG_SCAN)
+    assert os.path.getsize(big) <= rules.MAX_BYTES < os.path.getsize(folder / BIG_SCAN)
     modes = {image.image.mode for pdf_page in PdfReader(big).pages for image in pdf_page.images}
     assert modes == {"L"}
-    assert all(os.path.getsize(p) <= efiling.MAX_BYTES for p in result.files)
+    assert all(os.path.getsize(p) <= rules.MAX_BYTES for p in result.files)
 
 
 @pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract не установлен: распознавание недоступно")
@@ -108,7 +110,8 @@ def test_scans_carry_their_recognised_text(built):
         assert expected in " ".join(p.extract_text() for p in reader.pages).replace(" ", ""), words
     # the one rule left broken is named: noise has no text to recognise
     assert result.efiling == [f"{by_title(result, 'Выписка из ЕГРЮЛ').name}: нет текстового слоя — текст нельзя "
-                              "скопировать; дождитесь распознавания скана (kezdocs ocr) и повторите kezdocs package"]
+                              "скопировать, а распознать его не удалось (не установлен Tesseract или на странице нет "
+                              "текста); отсканируйте документ заново"]
 
 
 def test_the_merged_pdf_has_a_bookmark_per_document_in_order(built):
@@ -174,7 +177,8 @@ def pdf_with(folder, name: str, blank: int = 0, padding: int = 0):
     ("02 Расчёт (2 л.).pdf", 0, 0, ["02 Расчёт (2 л.).pdf: в имени не указано верное число листов: в файле 1 л."]),
     ("02 Расчёт.pdf", 0, 0, ["02 Расчёт.pdf: в имени не указано верное число листов: в файле 1 л."]),
     ("02 Скан (3 л.).pdf", 2, 0, ["02 Скан (3 л.).pdf: нет текстового слоя на страницах 2, 3 — текст нельзя "
-                                  "скопировать; дождитесь распознавания скана (kezdocs ocr) и повторите kezdocs package"]),
+                                  "скопировать, а распознать его не удалось (не установлен Tesseract или на странице "
+                                  "нет текста); отсканируйте документ заново"]),
     ("02 Скан (1 л.).pdf", 0, 31_000_000, ["02 Скан (1 л.).pdf: {mb} МБ — больше 30 МБ, суд такой файл не примет "
                                            "(отсканируйте документ заново в оттенках серого, 300 dpi)"]),
 ])
@@ -202,10 +206,18 @@ def test_check_wants_the_lawsuit_as_docx_and_pdfs_only(tmp_path):
     ("Акт сверки: 2024/I?", 2, "03 Акт сверки 2024-I (2 л.).pdf"),  # Windows forbids «:» and «?»
     ("Выписка " + "очень длинная " * 12, 1, "03 Выписка" + " очень длинная" * 6 + " очень (1 л.).pdf"),
     ("Исковое заявление", None, "03 Исковое заявление.pdf"),
+    # issue 16 review, finding 5: the cut dropped the number and kept «ШПИ» («…с приложениями, ШПИ (1 л.).pdf»);
+    # the start is shortened instead, and a one-letter word is not left dangling at the cut
+    (f"{SUIT_PROOF}, ШПИ 42755099999990", 1,
+     "03 Документ о направлении должнику копии заявления о выдаче судебного приказа, ШПИ 42755099999990 (1 л.).pdf"),
+    (f"{SUIT_PROOF}, ШПИ RA123456785RU", 1,
+     "03 Документ о направлении должнику копии заявления о выдаче судебного приказа, ШПИ RA123456785RU (1 л.).pdf"),
+    ("Копия" + " очень длинная" * 14 + ", ШПИ 42755099999990", 1,  # over 255 bytes: pathvalidate's cut lost it
+     "03 Копия" + " очень длинная" * 5 + ", ШПИ 42755099999990 (1 л.).pdf"),
 ])
 def test_file_names_are_safe_and_short(title, pages, expected):
     name = efiling.file_name(3, title, pages, ".pdf")
-    assert name == expected and len(name) <= 3 + efiling.MAX_TITLE + len(" (999 л.).pdf")
+    assert name == expected and len(name) <= 3 + rules.MAX_TITLE + len(" (999 л.).pdf")
 
 
 @pytest.mark.skipif(not HAS_TESSERACT, reason="Tesseract не установлен: распознавание недоступно")

@@ -1,15 +1,17 @@
 """The card's «файлы»: a clerk gives a file its kind without renaming it; unrecognised files are listed with how to."""
+import shutil
 from datetime import date
 
 import pytest
+import scans
 from click.testing import CliRunner
 from test_classification_real import make_root
 from test_package import CARD
 
 from kezdocs.cli import main
 from kezdocs.core.card import parse_card
-from kezdocs.core.classification import DEFAULT_RULES, document
-from kezdocs.core.filekinds import with_card
+from kezdocs.core.classification import DEFAULT_RULES, document, needs_text
+from kezdocs.core.filekinds import card_kind, kind_text, with_card
 from kezdocs.folders import scan
 from kezdocs.folders.casefolder import open_root
 from kezdocs.paperwork import package
@@ -86,15 +88,15 @@ def test_unrecognised_files_are_listed_by_check_and_in_the_status_file(unnamed):
     run = check_output(root)
     assert run.exit_code == 1
     listed = [line for line in run.stdout.splitlines() if "не распознан" in line or line.startswith("Как указать")]
+    # issue 16 review, finding 6: the hint said «Как указать вид: вид указывается …»
+    hint = 'Как указать вид: в карточке дела, файл не переименовывается: файлы: {"Document (3).doc": договор}'
     assert listed == ["Document (3).doc — не распознан: укажите вид", "Сканы/скан 001.pdf — не распознан: укажите вид",
-                      'Как указать вид: вид указывается в карточке дела, файл не переименовывается: '
-                      'файлы: {"Document (3).doc": договор}']
+                      hint]
     record = scan.scan(open_root(root), TODAY).records[0]
     text = status_text(record, TODAY)
     assert "  • Сканы/скан 001.pdf — не распознан: укажите вид\r\n" in text
     assert "  • Document (3).doc — не распознан: укажите вид\r\n" in text
-    assert ('  Как указать вид: вид указывается в карточке дела, файл не переименовывается: '
-            'файлы: {"Document (3).doc": договор}\r\n') in text
+    assert f"  {hint}\r\n" in text
     assert {d.path: d.kind for d in record.documents}["Сканы/скан 001.pdf"] is None
 
 
@@ -117,3 +119,41 @@ def test_the_card_gives_the_kind_and_the_checklist_takes_it(unnamed):
     assert {d.path: d.kind for d in record.documents}["Сканы/скан 001.pdf"] == "contract"
     assert any("файла «Старое/акт.pdf» нет в папке дела" in p.message for p in record.problems)
     assert (folder / "Сканы/скан 001.pdf").read_bytes() == before  # the clerk's file is neither renamed nor changed
+
+
+# --- issue 16 review, finding 1: the card's kind is known before a file is read ----------------------------
+
+def test_the_cards_kind_is_known_before_the_file_is_read():
+    """A scan the card calls a receipt is read for its ШПИ; one it calls a contract needs no reading at all."""
+    case, _ = card_with('файлы: {"Сканы/СКАН 001.pdf": квитанция, "Сканы/скан 002.pdf": договор}\n')
+    kinds = [card_kind(case, p) for p in ("сканы/скан 001.pdf", "Сканы/скан 002.pdf", "Сканы/скан 003.pdf")]
+    assert (kinds, card_kind(None, "Сканы/скан 001.pdf")) == (["postal_receipt", "contract", None], None)
+    reads = [needs_text(p, DEFAULT_RULES, card_kind(case, p)) for p in ("Сканы/скан 001.pdf", "Сканы/скан 002.pdf")]
+    assert reads == [True, False]
+    read = document("Сканы/скан 001.pdf", "ШПИ 42755012345675", DEFAULT_RULES, card_kind(case, "Сканы/скан 001.pdf"))
+    assert (read.kind, read.source_of_kind, read.tracking) == ("postal_receipt", "card", ("42755012345675",))
+
+
+# --- issue 16 review, finding 6: a scan waiting for OCR is not «не распознан» --------------------------------
+
+@pytest.mark.parametrize("label, awaiting, expected", [
+    ("договор", False, "договор"),
+    (None, False, "не распознан: укажите вид"),
+    (None, True, "распознаётся"),
+    ("почтовая квитанция", True, "почтовая квитанция, распознаётся"),
+])
+def test_what_a_list_says_of_a_file(label, awaiting, expected):
+    assert kind_text(label, awaiting) == expected
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="не установлен Tesseract — скан не ждёт распознавания")
+def test_a_scan_waiting_for_ocr_says_so_in_the_status_file_and_is_not_unrecognised(unnamed):
+    """The status file listed a waiting photo twice: «не распознан: укажите вид» and under «Распознаётся»."""
+    root, folder = unnamed
+    scans.jpeg(folder / "Сканы/IMG_0002.jpg", scans.page(["Кассовый чек"]))
+    record = scan.scan(open_root(root), TODAY).records[0]
+    assert record.pending_ocr == ("Сканы/IMG_0002.jpg",)
+    text = status_text(record, TODAY)
+    assert "  • Сканы/IMG_0002.jpg — распознаётся\r\n" in text
+    assert [line for line in text.split("\r\n") if "не распознан" in line] == [
+        "  • Document (3).doc — не распознан: укажите вид", "  • Сканы/скан 001.pdf — не распознан: укажите вид"]

@@ -6,15 +6,17 @@ byte for byte what they were.
 OCR is slow (a second a page): the scans are read once, in a module fixture, and every test looks at that run.
 """
 import hashlib
+import io
 import shutil
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
+import img2pdf
 import pytest
 import scans
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from kezdocs.core.card import STATUS_FILE
 from kezdocs.folders import ocr
@@ -142,6 +144,15 @@ def test_each_scan_has_a_searchable_pdf_in_the_cache(run, name, pages):
     assert SHPI in reader.pages[0].extract_text().replace(" ", "")
 
 
+def test_ocr_caches_text_and_barcodes_and_leaves_the_searchable_pdf_to_the_package(run):
+    assert {name.rsplit(".", 1)[1] for name in run.cached} == {"txt", "codes", "fail"}  # no PDF made behind the scan
+    first = ocr.searchable_pdf(run.root / PETROV / "скан 001.pdf")
+    made = first.stat().st_mtime_ns
+    assert ocr.searchable_pdf(run.root / ROMASHKA / "скан 001.pdf") == first  # the same content: made once
+    assert first.stat().st_mtime_ns == made
+    assert ocr.searchable_pdf(run.root / PETROV / BROKEN) is None
+
+
 def test_the_pdf_of_an_image_only_pdf_is_pdfa(run):
     reader = PdfReader(ocr.searchable_pdf(run.root / PETROV / "скан 001.pdf"))
     assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
@@ -166,3 +177,21 @@ def test_a_bad_file_is_a_problem_of_that_file_remembered(tmp_path, name, make, m
     first, again = ocr.ocr_file(tmp_path, path), ocr.ocr_file(tmp_path, path)
     assert message in first.problem and first.text is None and first.performed
     assert again == ocr.OcrResult(None, first.problem)  # from the cache: not tried twice
+
+
+def test_a_pdf_page_that_is_not_one_scanned_image_is_read_too(tmp_path):
+    """Page 1: a scan on a larger square page (not a scanner's page: rendered by Ghostscript); page 2: a scan lying
+    on its side, turned by the page's /Rotate."""
+    first, second = scans.page(["ДОГОВОР АРЕНДЫ № 7"]), scans.page(["ОПИСЬ ВЛОЖЕНИЯ"])
+    jpeg = io.BytesIO()
+    first.save(jpeg, "JPEG", dpi=(200, 200))
+    square = img2pdf.mm_to_pt(250)
+    placed = img2pdf.convert(jpeg.getvalue(), layout_fun=img2pdf.get_layout_fun((square, square)))
+    writer = PdfWriter()
+    writer.append(io.BytesIO(placed))
+    writer.append(PdfReader(scans.image_pdf(tmp_path / "на боку.pdf", [second.rotate(90, expand=True)])))
+    writer.pages[1].rotate(90)
+    writer.write(tmp_path / "скан.pdf")
+    result = ocr.ocr_file(tmp_path, tmp_path / "скан.pdf")
+    assert result.problem is None
+    assert ["ДОГОВОР АРЕНДЫ № 7", "ОПИСЬ ВЛОЖЕНИЯ"] == [line for line in result.text.splitlines() if line.strip()]

@@ -5,9 +5,10 @@ import pytest
 from stdnum.ru import inn as stdnum_inn
 from stdnum.ru import ogrn as stdnum_ogrn
 
-from kezdocs.core import requirements
+from kezdocs.core import delivery, requirements
 from kezdocs.core.card import parse_card
 from kezdocs.core.classification import DEFAULT_RULES, document
+from kezdocs.core.eventrules import shpi_key
 from kezdocs.core.requirements import checklist, next_step
 from kezdocs.core.route import Price, route_for
 
@@ -203,3 +204,67 @@ def test_an_unknown_step_is_refused():
     with pytest.raises(ValueError, match="неизвестный шаг"):
         checklist(make_case(), "appeal", [])
 
+
+
+# --- issue 16 review: a refused ШПИ is never counted; an international ШПИ matches -------------------
+
+MISREAD_2 = SHPI_2[:-1] + str((int(SHPI_2[-1]) + 7) % 10)  # one digit wrong: the check digit no longer fits
+WITHOUT_2 = [p for key, ps in READY_FILES.items() if key != "claim_sent:2" for p in ps]
+
+
+@pytest.mark.parametrize("events", [
+    None,  # the card records both letters' ШПИ
+    "  - {дата: 15.04.2024, событие: претензия направлена}\n  - {дата: 15.04.2024, событие: претензия направлена}\n",
+])
+def test_a_receipt_whose_only_shpi_fails_its_check_digit_is_not_counted(events):
+    """Finding 2: counted, the receipt proved the ЕГРЮЛ address and the package filed it under the card's ШПИ,
+    a number the scan does not show."""
+    case = make_case(events=events)
+    receipt = document("Почта/скан 002.pdf", f"Кассовый чек\nШПИ {MISREAD_2}", DEFAULT_RULES)
+    assert (receipt.kind, receipt.tracking, receipt.rejected_tracking) == ("postal_receipt", (), (MISREAD_2,))
+    base = WITHOUT_2 if events is None else [p for p in WITHOUT_2 if SHPI_1 not in p] + ["Почта/квитанция.pdf"]
+    items = {i.key: i for i in checklist(case, "lawsuit", [*docs(base), receipt]).items}
+    assert (items["claim_sent:2"].present, items["claim_sent:2"].files) == (False, ())
+    assert items["claim_sent:2"].item.endswith(f" — ШПИ {MISREAD_2} на квитанции «Почта/скан 002.pdf» не проходит "
+                                               "проверку контрольной цифры — проверьте номер")
+
+
+def test_a_refused_number_beside_a_valid_one_is_no_obstacle():
+    receipt = document(f"Почта/квитанция {SHPI_2}.pdf", f"Кассовый чек\nШПИ {MISREAD_2}", DEFAULT_RULES)
+    assert (receipt.tracking, receipt.rejected_tracking) == ((SHPI_2,), (MISREAD_2,))
+    items = {i.key: i for i in checklist(make_case(), "lawsuit", [*docs(WITHOUT_2), receipt]).items}
+    assert (items["claim_sent:2"].files, items["claim_sent:2"].item.endswith(f"(ШПИ {SHPI_2})")) == (
+        (receipt.relpath,), True)
+
+
+INTERNATIONAL = "RA123456785RU"
+
+
+@pytest.mark.parametrize("value, key", [
+    ("RA123456785RU", INTERNATIONAL), ("ra 123456785 ru", INTERNATIONAL), (" 427550 12 34567 5 ", SHPI_1),
+])
+def test_one_normaliser_for_every_shpi(value, key):
+    assert shpi_key(value) == key
+
+
+@pytest.mark.parametrize("written", [INTERNATIONAL, "ra 123456785 ru"])
+def test_an_international_shpi_matches_its_receipt(written):
+    """Finding 4: the card's «RA123456785RU» was stripped to its digits and matched no receipt."""
+    case = make_case(events=f'  - {{дата: 15.04.2024, событие: претензия направлена, шпи: "{SHPI_1}", адрес: '
+                            f'по договору}}\n  - {{дата: 15.04.2024, событие: претензия направлена, шпи: "{written}", '
+                            'адрес: по ЕГРЮЛ}\n')
+    assert requirements.claim_tracking(case) == {0: SHPI_1, 1: INTERNATIONAL}
+    items = {i.key: i for i in checklist(case, "lawsuit", docs([*WITHOUT_2, "Почта/чек.jpg",
+                                                                f"Почта/квитанция {INTERNATIONAL}.pdf"])).items}
+    assert items["claim_sent:2"].files == (f"Почта/квитанция {INTERNATIONAL}.pdf",)
+    assert items["claim_sent:2"].item.endswith(f"(ШПИ {INTERNATIONAL})")
+
+
+def test_an_international_notice_is_suggested_once_and_recorded_in_any_spelling():
+    events = (f'  - {{дата: 15.04.2024, событие: претензия направлена, шпи: "{INTERNATIONAL}", адрес: по ЕГРЮЛ}}\n')
+    notice = document("Почта/уведомление.pdf", f"Уведомление о вручении\n{INTERNATIONAL}\nВручено 20.04.2024",
+                      DEFAULT_RULES)
+    [suggested] = delivery.suggestions(make_case(events=events), [notice])
+    assert suggested.fields == (("шпи", INTERNATIONAL), ("адрес", "по ЕГРЮЛ"))
+    recorded = events + '  - {дата: 20.04.2024, событие: претензия вручена, шпи: "ra 123456785 ru"}\n'
+    assert delivery.suggestions(make_case(events=recorded), [notice]) == []

@@ -25,9 +25,11 @@ Pure: the shell classifies the files (`classification.Document`) and counts PDF 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from kezdocs.core import classification
 from kezdocs.core.facts import Facts
+from kezdocs.core.filekinds import fold
 from kezdocs.core.kinds import Kind
 from kezdocs.core.model import Basis, Case, DebtorType, PenaltyMethod
 from kezdocs.core.requirements import POSTAL_KINDS, Item, checklist, claim_tracking
@@ -36,6 +38,7 @@ from kezdocs.core.russian import date_short
 from kezdocs.core.settings import Settings
 
 NBSP = "\u00a0"
+SHPI_MARK = ", ШПИ "  # how a title ends with its letter's number: a file name cut short keeps it whole (`efiling`)
 CALCULATION_TITLE = "Расчёт задолженности и пени"  # the name of the file the package generates
 
 
@@ -110,10 +113,27 @@ def planned(case: Case, settings: Settings, step: str, documents, items: tuple[I
 
 
 def chosen(item: Item, by_path: dict) -> list:
-    """The files an item attaches: the clerk's (signed scans) when there are any, else the ones kezdocs generated."""
+    """The files an item attaches: the clerk's (signed scans) when there are any, else the ones kezdocs generated;
+    each document once (`_once`)."""
     docs = [by_path[f] for f in item.files if f in by_path]
     own = [d for d in docs if not d.generated]
-    return own or docs
+    return _once(own or docs)
+
+
+def _once(docs: list) -> list:
+    """One file per document: a document kept as DOCX and as the PDF made from it (kezdocs writes both for
+    each address of a claim) is attached once, as the PDF — what a court takes; the order is kept."""
+    def key(doc) -> str:
+        return fold(str(PurePosixPath(doc.relpath).with_suffix("")))
+
+    def is_pdf(doc) -> bool:
+        return doc.relpath.lower().endswith(".pdf")
+
+    best: dict[str, object] = {}
+    for doc in docs:
+        if key(doc) not in best or (is_pdf(doc) and not is_pdf(best[key(doc)])):
+            best[key(doc)] = doc
+    return [doc for doc in docs if best[key(doc)] is doc]
 
 
 # --- names ---------------------------------------------------------------------------------------
@@ -132,7 +152,7 @@ def title(step: str, case: Case, settings: Settings, item: Item, doc) -> str:
         return _postal_title(case, item, doc)
     if key == "lawsuit_sent":
         paper = "искового заявления" if step != ORDER else "заявления о выдаче судебного приказа"
-        shpi = f", ШПИ {doc.tracking[0]}" if doc is not None and doc.tracking else ""
+        shpi = f"{SHPI_MARK}{doc.tracking[0]}" if doc is not None and doc.tracking else ""
         return f"Документ о направлении {party['dative']} копии {paper} с приложениями{shpi}"
     if key == "order_cancellation":
         cancelled = case.events_of(ORDER_CANCELLED)
@@ -179,7 +199,7 @@ def _postal_title(case: Case, item: Item, doc) -> str:
         shpi = recorded if recorded in doc.tracking else doc.tracking[0]
     else:
         shpi = recorded
-    number = f", ШПИ {shpi}" if shpi else ""
+    number = f"{SHPI_MARK}{shpi}" if shpi else ""
     names = {
         "postal_receipt": "Копия почтовой квитанции об отправке требования (претензии)",
         "post_inventory": "Копия описи вложения в почтовое отправление с требованием (претензией)",

@@ -4,16 +4,19 @@ Pure: a rule table (`DEFAULT_RULES`, extended from `настройки.yaml`, se
 «классификация») applied to a file's path and the text the shell read
 (`folders.intake`).
 
-Order of evidence: the file name, then its folders (innermost first), then
-its text. A keyword matches whole words, case- and ё-insensitively, in
-Unicode NFC; a trailing `*` allows any ending («квитанци*»); a trailing dot
+Order of evidence: the file name, then its text, then its folders (innermost
+first): a folder says where a clerk keeps a file, not what the file is — the
+receipts of a claim live in «Претензия/» — so a kind from a folder alone
+yields to the text and is read for it (`needs_text`). A keyword matches whole
+words, case- and ё-insensitively, in Unicode NFC; a trailing `*` allows any ending («квитанци*»); a trailing dot
 marks an abbreviation («дог.»); «а+б» needs both parts, anywhere in the
 file's path («Иск/квитанция.pdf» is proof the lawsuit was sent). The first
 matching rule of the table wins. In the text, the rule matching earliest
 wins (a document's title comes first; a lawsuit mentions «претензия» only
 later). An archive is «архив» by its extension, whatever its name; a file in
 `Сформировано/` is what kezdocs titled it (`GENERATED_KINDS`); the card's
-«файлы» overrides them all (`filekinds.with_card`).
+«файлы» overrides them all (`filekinds.with_card`; `filekinds.card_kind` tells
+intake before it reads, so a file the card calls a receipt is read for its ШПИ).
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from pathlib import PurePosixPath
 from kezdocs.core import kinds as generated_kinds
 from kezdocs.core.card import GENERATED_DIR
 from kezdocs.core.delivery import NOTICE_KINDS, delivered_on
-from kezdocs.core.eventrules import shpi_problem
+from kezdocs.core.eventrules import shpi_key, shpi_problem
 from kezdocs.core.filekinds import KINDS, fold, kind_code, kind_hint  # KINDS: lists import it from here
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc
@@ -159,7 +162,9 @@ class Rules:
 
 @dataclass(frozen=True)
 class Document:
-    """A classified file: `relpath` as in `FileEntry`; `tracking` holds every ШПИ found (name first)."""
+    """A classified file: `relpath` as in `FileEntry`; `tracking` holds every valid ШПИ found (name first),
+    `rejected_tracking` the numbers written like a ШПИ whose check digit fails (a misread, a typo): never a
+    letter's number, but the reason a receipt proves nothing (`requirements`)."""
 
     relpath: str
     kind: str
@@ -168,6 +173,8 @@ class Document:
     tracking: tuple[str, ...]
     source_of_kind: str  # "name" | "folder" | "text" | "card" (its «файлы») | "none"
     delivered: date | None = None  # the day a delivery notice says the letter was handed over (`delivery`)
+    rejected_tracking: tuple[str, ...] = ()
+    awaiting_ocr: bool = False  # a scan whose text OCR has not read yet: «распознаётся», not «не распознан»
 
     @property
     def generated(self) -> bool:
@@ -176,8 +183,15 @@ class Document:
 
     @property
     def recognised(self) -> bool:
-        """A clerk's file whose name, folders and text said nothing: listed as «не распознан: укажите вид»."""
+        """False for a clerk's file whose name, folders and text said nothing: listed as «не распознан: укажите
+        вид» — unless its text is still awaited (`awaiting_ocr`)."""
         return self.source_of_kind != "none" or self.generated
+
+    @property
+    def tentative(self) -> bool:
+        """Whether the kind is only a guess from the file's folder (or nothing): its text and barcodes may
+        still tell what it is — a scan in «Претензия/» may be the receipt."""
+        return self.source_of_kind in ("folder", "none")
 
     @property
     def stem(self) -> str:
@@ -256,23 +270,26 @@ def _generated_kind(name: str) -> str | None:
     return GENERATED_KINDS.get(max(found)[1]) if found else None
 
 
-def classify(relpath: str, text: str, rules: Rules) -> tuple[str, str]:
-    """(kind, source of the kind) for a file: by its name, its folders, then its text."""
+def classify(relpath: str, text: str, rules: Rules, given: str | None = None) -> tuple[str, str]:
+    """(kind, source of the kind) for a file: the card's word (`given`), its name, its text, then its folders."""
+    if given:
+        return given, "card"
     by_name = classify_by_name(relpath, rules)
-    if by_name:
+    if by_name and by_name[1] == "name":
         return by_name
     head = fold(text[:HEAD])
     found = [(pos, i, r.kind) for i, r in enumerate(rules.texts) if (pos := r.position(head)) is not None]
     if found:
         return min(found)[2], "text"
-    return "other", "none"
+    return by_name or ("other", "none")
 
 
-def needs_text(relpath: str, rules: Rules) -> bool:
-    """Reading text is slow: only when the name says nothing, a postal document's ШПИ is not in its name,
-    or the file is a delivery notice (its text says the day of delivery)."""
-    by_name = classify_by_name(relpath, rules)
-    if by_name is None:
+def needs_text(relpath: str, rules: Rules, given: str | None = None) -> bool:
+    """Reading text is slow: only when neither the card (`given`) nor the name says what the file is (a kind
+    from its folder is a guess), a postal document's ШПИ is not in its name, or the file is a delivery notice
+    (its text says the day of delivery)."""
+    by_name = (given, "card") if given else classify_by_name(relpath, rules)
+    if by_name is None or by_name[1] == "folder":
         return True
     kind = by_name[0]
     return kind in NOTICE_KINDS or (kind in TRACKED_KINDS and not tracking_numbers(PurePosixPath(relpath).name))
@@ -291,21 +308,33 @@ def date_in_name(name: str) -> date | None:
     return min(found)[1] if found else None
 
 
+def _written_numbers(text: str) -> tuple[str, ...]:
+    """Everything written like a ШПИ (14 digits, maybe grouped 6-2-5-1, or an international RA123456785RU),
+    in order, once each, as `eventrules.shpi_key` writes it."""
+    return tuple(dict.fromkeys(shpi_key(m.group()) for m in _TRACKING.finditer(text)))
+
+
 def tracking_numbers(text: str) -> tuple[str, ...]:
-    """Russian Post tracking numbers (ШПИ: 14 digits, maybe grouped 6-2-5-1, or an international RA123456785RU),
-    in order, once each: only those with a right check digit (`eventrules.shpi_problem`), so a digit misread
-    by OCR or mistyped in a name is refused rather than taken for another letter."""
-    found = dict.fromkeys(m.group().replace(" ", "") for m in _TRACKING.finditer(text))
-    return tuple(number for number in found if shpi_problem(number) is None)
+    """Russian Post tracking numbers (ШПИ) in `text`: only those with a right check digit
+    (`eventrules.shpi_problem`), so a digit misread by OCR or mistyped in a name is refused rather than taken
+    for another letter."""
+    return tuple(number for number in _written_numbers(text) if shpi_problem(number) is None)
 
 
-def document(relpath: str, text: str, rules: Rules) -> Document:
-    """A classified file from its path and text (pure)."""
-    kind, source = classify(relpath, text, rules)
+def refused_numbers(text: str) -> tuple[str, ...]:
+    """The numbers in `text` written like a ШПИ whose check digit fails: what `tracking_numbers` refuses."""
+    return tuple(number for number in _written_numbers(text) if shpi_problem(number) is not None)
+
+
+def document(relpath: str, text: str, rules: Rules, given: str | None = None, awaiting_ocr: bool = False) -> Document:
+    """A classified file from its path and text (pure); `given`: the kind the card's «файлы» gives it
+    (`filekinds.card_kind`); `awaiting_ocr`: its text is a scan's that OCR has not read yet."""
+    kind, source = classify(relpath, text, rules, given)
     name = PurePosixPath(nfc(relpath)).name
-    return Document(nfc(relpath), kind, KINDS[kind], date_in_name(name),
-                    tracking_numbers(name + "\n" + text[:MAX_TEXT]), source,
-                    delivered_on(text[:MAX_TEXT]) if kind in NOTICE_KINDS else None)
+    written = name + "\n" + text[:MAX_TEXT]
+    return Document(nfc(relpath), kind, KINDS[kind], date_in_name(name), tracking_numbers(written), source,
+                    delivered_on(text[:MAX_TEXT]) if kind in NOTICE_KINDS else None, refused_numbers(written),
+                    awaiting_ocr)
 
 
 # --- rules from the settings ----------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kezdocs.core.dates import parse_date
+from kezdocs.core.eventrules import shpi_key
 from kezdocs.core.model import EVENTS, Case
 from kezdocs.core.requirements import claim_tracking
 
@@ -94,7 +95,7 @@ def _claim_letter(doc, address_of: dict[str, str], sent) -> str | None | bool:
 def _recorded(outcomes, shpi: str | None, day: date) -> bool:
     """Whether a «претензия вручена/возвращена» event records this letter: by its ШПИ, or without one on that day."""
     for event in outcomes:
-        recorded = re.sub(r"\s", "", event.fields.get("шпи") or "")
+        recorded = shpi_key(event.fields.get("шпи") or "")
         if (shpi is not None and recorded == shpi) or (not recorded and event.date == day):
             return True
     return False

@@ -127,6 +127,12 @@ def amount_problem(amount: str | None) -> str | None:
     return None if value is not None and value > 0 else f"«{amount}» — не положительная сумма"
 
 
+def shpi_key(value: str) -> str:
+    """A ШПИ as kezdocs compares and records it: no spaces, upper case («ra 1234 5678 5ru» → «RA123456785RU»).
+    The card, a file's name or text and a notice all give the same letter the same key."""
+    return re.sub(r"\s", "", value).upper()
+
+
 def shpi_problem(value: str) -> str | None:
     """Why `value` is no Russian Post tracking number (ШПИ), or None.
 
@@ -138,7 +144,7 @@ def shpi_problem(value: str) -> str | None:
     («RA123456785RU»), the check digit over weights 8 6 4 2 3 5 9 7: 11 − sum mod 11, 10 → 0, 11 → 5
     (UPU standard S10, «Identification of postal items — 13-character identifier»).
     """
-    text = re.sub(r"\s", "", value).upper()
+    text = shpi_key(value)
     if re.fullmatch(r"\d{14}", text):
         digits = [int(c) for c in text]
         total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits[:13]))
@@ -211,7 +217,7 @@ def normalized(code: str, fields: dict[str, str]) -> dict[str, str]:
         if spec is not None and spec.choices:
             value = _choice(spec, value) or value
         elif spec is not None and spec.kind == "shpi":
-            value = re.sub(r"\s", "", value).upper()
+            value = shpi_key(value)
         result[key] = value
     return result
 

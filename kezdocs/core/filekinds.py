@@ -1,8 +1,9 @@
 """The kinds of file a case folder holds: codes, Russian labels, how a user names a kind, and the clerk's word.
 
 One table for the classifier (`classification`), the settings' rules, the card's «файлы» (`card`) and every list
-that shows a file's kind; `with_card` applies the card's «файлы» to classified documents. Kept apart from the
-classifier so the card can name a kind without importing it.
+that shows a file's kind; `card_kind` tells intake the card's kind of a file before it decides what to read, and
+`with_card` applies the card's «файлы» to classified documents. Kept apart from the classifier so the card can name
+a kind without importing it.
 """
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from dataclasses import replace
 
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc
+
+# Scans and photos: the image files a clerk drops (HEIC from phones). OCR, barcodes and the package read these.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif"})
 
 # Stable code -> Russian label, in the order lists show them.
 KINDS: dict[str, str] = {
@@ -83,11 +87,34 @@ def kind_hint(name: str) -> str:
 # --- the clerk's word: the card's «файлы» ---------------------------------------------------------
 
 UNRECOGNISED = "не распознан: укажите вид"
+AWAITING_OCR = "распознаётся"
+
+
+def kind_text(label: str | None, awaiting_ocr: bool = False) -> str:
+    """What a list of files says after «<файл> — »: its kind, «не распознан: укажите вид», or — for a scan OCR
+    has not read yet, which is not unrecognised but unread — «распознаётся» (after the kind its name gave)."""
+    if awaiting_ocr:
+        return f"{label}, {AWAITING_OCR}" if label else AWAITING_OCR
+    return label or UNRECOGNISED
 
 
 def card_hint(relpath: str) -> str:
-    """How to give a file its kind without renaming it: the card's «файлы», with this file as the example."""
-    return f'вид указывается в карточке дела, файл не переименовывается: файлы: {{"{relpath}": договор}}'
+    """How to give a file its kind without renaming it (after «Как указать вид: »): the card's «файлы», with
+    this file as the example."""
+    return f'в карточке дела, файл не переименовывается: файлы: {{"{relpath}": договор}}'
+
+
+def _given(case) -> dict[str, tuple[str, str, int | None]]:
+    """fold(relpath) -> (relpath as the card writes it, kind code, line) of the card's «файлы»."""
+    return {fold(rel): (rel, code, line) for rel, code, line in (case.file_kinds if case else ())}
+
+
+def card_kind(case, relpath: str) -> str | None:
+    """The kind code the card's «файлы» gives the file at `relpath` (compared as shown: case and «ё» aside), or
+    None. Asked BEFORE a file is read: a scan the card calls a receipt is read for its ШПИ (text and barcodes),
+    one it calls a contract needs no OCR to be one."""
+    found = _given(case).get(fold(relpath))
+    return found[1] if found else None
 
 
 def with_card(documents, case, folder: str) -> tuple[list, list[Problem]]:
@@ -99,7 +126,7 @@ def with_card(documents, case, folder: str) -> tuple[list, list[Problem]]:
     the section names that is not in the folder is a problem at its line of
     the card; each archive gets `ARCHIVE_NOTICE` (`folder`: the case folder as shown).
     """
-    given = {fold(rel): (rel, code, line) for rel, code, line in (case.file_kinds if case else ())}
+    given = _given(case)
     result, seen = [], set()
     for d in documents:
         rel, code, _ = given.get(fold(d.relpath), (None, None, None))

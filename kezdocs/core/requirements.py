@@ -16,20 +16,24 @@ Proof that the claim went to every address of the card (п. 4.5) is matched by
 the tracking number (ШПИ) recorded on each «претензия направлена» event (field
 `шпи`; field `адрес` names the address by its kind, else events go to
 addresses in order) and found in a postal document's name or text; postal
-documents that show no ШПИ at all are counted instead.
+documents that show no ШПИ at all are counted instead. A document whose only
+ШПИ fails its check digit (`Document.rejected_tracking`: a misread or a typo)
+is never counted: the item asks the clerk to check the number.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from kezdocs.core import stages
 from kezdocs.core.basis_kinds import written_deal
+from kezdocs.core.eventrules import shpi_key
 from kezdocs.core.model import Address, Case, DebtorType
 from kezdocs.core.route import LAWSUIT, ORDER_CANCELLED, Route
 
 # What proves that a letter was sent and delivered (п. 4.5): the kinds intake gives such files.
 POSTAL_KINDS = ("postal_receipt", "post_inventory", "delivery_notice", "tracking_report")
+_ON_PAPER = {"postal_receipt": "на квитанции", "post_inventory": "в описи вложения",
+             "delivery_notice": "на уведомлении о вручении", "tracking_report": "в отчёте об отслеживании"}
 
 STEPS: dict[str, str] = {
     "claim": "требование (претензия)",
@@ -254,8 +258,18 @@ def _claim_proofs(case: Case, docs, arb: bool) -> list[Item]:
         elif not files and i not in tracks and stray:
             text += (f" — в папке есть отправления с ШПИ {', '.join(stray)}, а в событии «претензия направлена» "
                      "ШПИ не записан: запишите его")
+        if not files:
+            text += _refused_numbers(postal)
         items.append(Item(f"claim_sent:{i + 1}", text, clause, bool(files), files))
     return items
+
+
+def _refused_numbers(postal) -> str:
+    """« — ШПИ … на квитанции «…» не проходит проверку контрольной цифры — проверьте номер» for each postal
+    document whose only ШПИ is refused: it may be this address's letter, but kezdocs cannot tell whose."""
+    refused = [f"ШПИ {', '.join(d.rejected_tracking)} {_ON_PAPER[d.kind]} «{d.relpath}»"
+               for d in postal if d.rejected_tracking and not d.tracking]
+    return "".join(f" — {line} не проходит проверку контрольной цифры — проверьте номер" for line in refused)
 
 
 def claim_tracking(case: Case) -> dict[int, str]:
@@ -269,7 +283,7 @@ def claim_tracking(case: Case) -> dict[int, str]:
     tracks: dict[int, str] = {}
     unplaced: list[str] = []
     for event in case.events_of("claim_sent"):
-        shpi = re.sub(r"\D", "", event.fields.get("шпи") or "")
+        shpi = shpi_key(event.fields.get("шпи") or "")
         if not shpi:
             continue
         index = _address_index(event.fields.get("адрес"), addresses)
@@ -299,14 +313,16 @@ def match_claim_proofs(addresses: tuple[Address, ...], tracks: dict[int, str], p
     that shows it (receipt, inventory, notice of one letter). By count only
     documents that show no ШПИ at all (a scan whose number was not read): such
     letters go to the addresses still without proof, in order. A document whose
-    ШПИ no claim records proves nothing: it is another letter.
+    ШПИ no claim records proves nothing: it is another letter; nor does one whose
+    only ШПИ fails the check digit (`rejected_tracking`): counted, it would be
+    filed under a number it does not show.
     """
     found: dict[int, list[str]] = {}
     for i, shpi in tracks.items():
         files = [d.relpath for d in postal if shpi in d.tracking]
         if files:
             found[i] = files
-    untracked = _letters([d for d in postal if not d.tracking])
+    untracked = _letters([d for d in postal if not d.tracking and not d.rejected_tracking])
     for i in range(len(addresses)):
         if i not in found and untracked:
             found[i] = untracked.pop(0)

@@ -4,9 +4,9 @@
 locked one is reported) and reads its text when the name does not tell what
 it is; a scan's text (an image, an image-only PDF) is what OCR left in its
 cache (`ocr`) — the scan never runs OCR itself; `core.classification` decides
-what the file is. The clerk's files are
-only read, never renamed, moved or changed. Every read has a budget (size,
-time, archive members), so one hostile file neither stops nor stalls a scan.
+what the file is. The clerk's files are only read, never renamed, moved or
+changed. Every read has a budget (size, time, archive members: `archives`),
+so one hostile file neither stops nor stalls a scan.
 """
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ from pathlib import Path
 
 from kezdocs.core.card import CARD_NAME, GENERATED_DIR
 from kezdocs.core.classification import HEAD, KINDS, MAX_TEXT, Document, Rules, document, needs_text
-from kezdocs.core.filekinds import with_card
+from kezdocs.core.filekinds import card_kind, with_card
 from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc, shown_name
 from kezdocs.folders import barcodes, ocr
+from kezdocs.folders.archives import ArchiveRefused, archive_refusal, docx_text, open_archive
 from kezdocs.folders.casefolder import CaseFolder, FileEntry, folder_name
 from kezdocs.folders.files import os_error_reason
 
@@ -40,26 +41,20 @@ PDF_TAIL = 8192  # bytes at the end where «%%EOF» (and a trailer's /Encrypt) m
 PDF_TIME_BUDGET = 2.0  # seconds of text extraction per PDF; no further page is started after that
 PDF_STREAM_LIMIT = 10_000_000  # decompressed bytes of one PDF stream (pypdf's limit is 75 MB)
 PDF_PARSE_WORK = 200_000  # tokens parsed in one content stream: a dense text page has some 20 000
-ZIP_MEMBER_LIMIT = 50_000_000  # declared uncompressed size of one member of a DOCX/XLSX
-ZIP_TOTAL_LIMIT = 200_000_000  # all members together
-ZIP_RATIO_LIMIT = 100  # uncompressed : compressed, for members larger than ZIP_RATIO_FLOOR
-ZIP_RATIO_FLOOR = 1_000_000
-ZIP_MEMBERS_LIMIT = 10_000
-ZIP_DIRECTORY_LIMIT = 4_000_000  # bytes of an archive's table of contents, read before zipfile parses it
-DOCX_TIME_BUDGET = 2.0  # seconds of reading a DOCX's text; what was read by then is kept
 
 
 # --- the shell: reading files ---------------------------------------------------------------
 
 def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules, text_cache: dict | None = None,
-                    pending: list[str] | None = None) -> tuple[list[Document], list[Problem]]:
+                    pending: list[str] | None = None, case=None) -> tuple[list[Document], list[Problem]]:
     """Classify every file of a case folder; an unreadable file is a problem, never an exception.
 
     `files` come from `casefolder.list_files` (ignored names already left out,
     names made safe to show). The card and the package copies are skipped;
     documents in `Сформировано/` are classified by name only. Every PDF and
     DOCX is opened (a damaged or locked one is reported), but its text is read
-    only when `needs_text`. `text_cache` (key `text_key(entry)`, value
+    only when `needs_text` (the kind the card's «файлы» gives a file — `case` — is known before: a scan the
+    card calls a receipt is read for its ШПИ). `text_cache` (key `text_key(entry)`, value
     {"text", "problem"}) lets a caller skip re-reading unchanged files.
     A scan whose text OCR has not read yet is classified by its name and its
     relpath added to `pending` (the OCR worker's queue); when OCR cannot run
@@ -75,7 +70,8 @@ def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules, tex
         if not _is_document(entry.relpath):
             continue
         try:
-            found, problem = _classify_one(Path(folder_path), entry, rules, text_cache, waiting)
+            found, problem = _classify_one(Path(folder_path), entry, rules, text_cache, waiting,
+                                           card_kind(case, entry.relpath) if case is not None else None)
         except Exception as exc:  # noqa: BLE001 - one file never stops the others
             found = Document(entry.relpath, "other", KINDS["other"], None, (), "none")
             problem = f"файл не обработан: внутренняя ошибка ({type(exc).__name__}); сообщите разработчикам"
@@ -95,25 +91,35 @@ def classify_case(folder: CaseFolder, rules: Rules, text_cache: dict | None = No
                   pending: list[str] | None = None) -> tuple[list[Document], list[Problem]]:
     """`classify_folder` of a loaded case with the card's «файлы» applied (`filekinds.with_card`): what
     every command that looks at a case's files calls (the scan, check, package, the attachment list)."""
-    documents, problems = classify_folder(folder.path, folder.files, rules, text_cache, pending)
+    documents, problems = classify_folder(folder.path, folder.files, rules, text_cache, pending, folder.case)
     documents, notices = with_card(documents, folder.case, folder.name)
     return documents, [*problems, *notices]
 
 
 def _classify_one(folder: Path, entry: FileEntry, rules: Rules, text_cache: dict | None,
-                  waiting: list[str]) -> tuple[Document, str | None]:
-    text, problem = "", None
+                  waiting: list[str], given: str | None) -> tuple[Document, str | None]:
+    text, problem, scanned = "", None, False
     if not entry.relpath.startswith(GENERATED_DIR + "/"):
-        read = _cached_read(folder, entry, needs_text(entry.relpath, rules), text_cache)
+        read = _cached_read(folder, entry, needs_text(entry.relpath, rules, given), text_cache)
         text, problem = read["text"] or "", read["problem"]
         if read["text"] is not None and not text.strip() and problem is None and ocr.is_scan(entry.relpath):
             text, problem = ocr.scan_text(folder.parent, folder / entry.disk, entry.size)  # the root: its parent
             if text is None:
                 waiting.append(entry.relpath)
-    found = document(entry.relpath, text or "", rules)
-    if barcodes.wanted(found):  # the ШПИ of a receipt or a notice from its barcode (no OCR needed)
-        found = replace(found, tracking=barcodes.read_codes(folder / entry.disk))
+            scanned = True
+    waits = text is None and ocr.available() is None  # its barcodes come with its text, from the OCR worker
+    found = document(entry.relpath, text or "", rules, given, awaiting_ocr=waits)
+    if not waits and barcodes.wanted(found):
+        found = replace(found, tracking=_barcode_shpi(folder.parent, folder / entry.disk, scanned))
     return found, problem
+
+
+def _barcode_shpi(root: Path, path: Path, scanned: bool) -> tuple[str, ...]:
+    """The ШПИ of a receipt's or a notice's barcode (no OCR needed: read without Tesseract too). A scan's are
+    read by the OCR worker with its text and taken from its cache — `status` does not decode a scan that
+    waits for OCR anyway; any other file's (or a scan's OCR did not read) are read now."""
+    cached = ocr.cached_codes(root, path) if scanned else None
+    return cached if cached is not None else barcodes.read_codes(path)
 
 
 def _is_document(relpath: str) -> bool:
@@ -173,7 +179,7 @@ def read_file(path: Path, want_text: bool = True) -> tuple[str | None, str | Non
         if suffix == ".pdf":
             return _pdf_text(path, want_text)
         if suffix == ".docx":
-            return _docx_text(path, want_text)
+            return docx_text(path, want_text)
         if suffix == ".xlsx":
             with open_archive(path) as archive:
                 refusal = archive_refusal(archive)
@@ -206,8 +212,9 @@ def quiet(logger_name: str):
         logger.setLevel(level)
 
 
-def _pdf_budget():
-    """pypdf's own resource limits (pypdf >= 7), tightened for reading a title."""
+def pdf_budget():
+    """pypdf's own resource limits (pypdf >= 7), tightened for reading a title (and, in `scanpages`, the
+    images of a scan's pages)."""
     import pypdf
 
     return pypdf.apply_configuration(**{"zlib_maximum_output_length": PDF_STREAM_LIMIT, "lzw_maximum_output_length": PDF_STREAM_LIMIT,
@@ -236,7 +243,7 @@ def _pdf_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
                          "файл по виду документа («Договор.pdf», «Квитанция 42755012345675.pdf»)")
                     if want_text else (None, None))
         file.seek(0)
-        with quiet("pypdf"), _pdf_budget():
+        with quiet("pypdf"), pdf_budget():
             try:
                 reader = PdfReader(file, strict=False)
                 if reader.is_encrypted and not _decrypt(reader):
@@ -296,130 +303,3 @@ def _decrypt(reader) -> bool:
         return bool(reader.decrypt(""))
     except Exception:  # noqa: BLE001 - a missing crypto backend or a broken header: both mean «cannot open»
         return False
-
-
-class ArchiveRefused(zipfile.BadZipFile):
-    """An archive whose table of contents is too large to read (`open_archive`)."""
-
-
-def open_archive(path: Path) -> zipfile.ZipFile:
-    """A zip opened for `archive_refusal`; its table of contents, which zipfile reads whole into
-    memory, is measured first from the archive's end record (`ArchiveRefused` when too large)."""
-    with open(path, "rb") as file:
-        size = _directory_size(file)
-    if size is not None and size > ZIP_DIRECTORY_LIMIT:
-        raise ArchiveRefused(f"оглавление архива занимает {size // 1_000_000} МБ — это не обычный документ")
-    return zipfile.ZipFile(path)
-
-
-def _directory_size(file) -> int | None:
-    """The size of a zip's central directory, from its end record (zip64 too); None when there is none."""
-    import struct
-
-    end = file.seek(0, os.SEEK_END)
-    file.seek(max(0, end - 65_557))  # the end record (22 bytes) and at most a 64 KB comment
-    tail = file.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        return None
-    size = struct.unpack_from("<L", tail, at + 12)[0]
-    if size != 0xFFFFFFFF or at < 20 or tail[at - 20:at - 16] != b"PK\x06\x07":
-        return size
-    file.seek(struct.unpack_from("<Q", tail, at - 12)[0])  # the zip64 end record named by its locator
-    record = file.read(56)
-    return struct.unpack_from("<Q", record, 40)[0] if len(record) == 56 and record[:4] == b"PK\x06\x06" else None
-
-
-def archive_refusal(archive: zipfile.ZipFile) -> str | None:
-    """Why an Office file (a zip: DOCX, XLSX) must not be unpacked, in Russian; None when it may.
-
-    Checked on the sizes the archive declares, before a byte is inflated: too
-    many members, a member or all of them too large, or a ratio no real
-    document has (a «zip bomb»: 3 MB that inflate to 1 GB). zipfile never
-    inflates a member past its declared size, so the declared sizes are a bound.
-    """
-    members = archive.infolist()
-    if len(members) > ZIP_MEMBERS_LIMIT:
-        return f"в архиве больше {ZIP_MEMBERS_LIMIT} частей — это не обычный документ"
-    total = 0
-    for member in members:
-        total += member.file_size
-        if member.file_size > ZIP_MEMBER_LIMIT:
-            return (f"часть «{shown_name(member.filename)}» занимает в распакованном виде "
-                    f"{member.file_size // 1_000_000} МБ (предел {ZIP_MEMBER_LIMIT // 1_000_000} МБ)")
-        if member.file_size > ZIP_RATIO_FLOOR and member.file_size > ZIP_RATIO_LIMIT * max(member.compress_size, 1):
-            return (f"часть «{shown_name(member.filename)}» сжата в {member.file_size // max(member.compress_size, 1)} раз "
-                    f"(предел {ZIP_RATIO_LIMIT}) — так сжимают «архивные бомбы», а не документы")
-    if total > ZIP_TOTAL_LIMIT:
-        return f"в распакованном виде архив занимает {total // 1_000_000} МБ (предел {ZIP_TOTAL_LIMIT // 1_000_000} МБ)"
-    return None
-
-
-def _docx_text(path: Path, want_text: bool) -> tuple[str | None, str | None]:
-    """A DOCX's text, read as a stream from its `word/document.xml` after `archive_refusal` allowed it:
-    at most `MAX_TEXT` characters and `DOCX_TIME_BUDGET` seconds, however large the document."""
-    damaged = "файл DOCX повреждён или защищён паролем ({}); откройте и пересохраните его"
-    with open_archive(path) as archive:
-        refusal = archive_refusal(archive)
-        if refusal:
-            return ("" if want_text else None), f"файл DOCX не открыт: {refusal}"
-        if DOCX_MAIN not in archive.namelist():
-            return "", damaged.format("нет текста")
-        if not want_text:
-            return None, None
-        try:
-            with archive.open(DOCX_MAIN) as stream:
-                return nfc(_docx_stream_text(stream)), None
-        except Exception as exc:  # noqa: BLE001 - broken XML, a bad CRC, a truncated member: all «damaged»
-            return "", damaged.format(type(exc).__name__)
-
-
-DOCX_MAIN = "word/document.xml"
-RUN_TEXT = {"t": "", "tab": "\t", "br": "\n", "cr": "\n"}  # what python-docx's `Paragraph.text` makes of them
-
-
-def _docx_stream_text(stream) -> str:
-    """The body's paragraphs, then the tables' rows (cells joined by spaces), as python-docx gives them,
-    from a streaming parse that keeps no more of the tree than the current paragraph."""
-    from lxml import etree
-
-    body: list[str] = []
-    rows: list[str] = []
-    runs: list[str] = []
-    cell: list[str] = []
-    row: list[str] = []
-    tables = 0
-    size = [0, 0, 0]  # characters in the body, in the tables, in the current paragraph
-    started = time.monotonic()
-    events = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
-                             load_dtd=False, huge_tree=False)
-    for count, (event, element) in enumerate(events):
-        tag = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
-        if event == "start":
-            tables += tag == "tbl"
-            continue
-        if tag in RUN_TEXT:
-            text = (element.text or "") if tag == "t" else RUN_TEXT[tag]
-            runs.append(text)
-            size[2] += len(text)
-        elif tag == "p":
-            text, runs = "".join(runs), []
-            (cell if tables else body).append(text)
-            size[1 if tables else 0] += len(text) + 1
-            size[2] = 0
-        elif tag == "tc":
-            row.append("\n".join(cell))
-            cell = []
-        elif tag == "tr":
-            rows.append(" ".join(row))
-            row = []
-        elif tag == "tbl":
-            tables -= 1
-        element.clear()
-        while element.getprevious() is not None:
-            del element.getparent()[0]
-        if size[0] + size[2] >= MAX_TEXT or sum(size) >= 2 * MAX_TEXT:
-            break
-        if count % 10_000 == 0 and time.monotonic() - started > DOCX_TIME_BUDGET:
-            break
-    return "\n".join([*body, "".join(runs), *rows] if runs else [*body, *rows])[:MAX_TEXT]

@@ -1,19 +1,23 @@
 """OCR: the text of scans and photos (Tesseract, `rus+eng`), read once per content and kept under `.kezdocs/ocr/`.
 
 An office scanner writes image-only PDFs and TIFFs, a phone writes JPEG and
-HEIC: none has text for the classifier or the ШПИ. An image-only PDF goes
-through ocrmypdf (its sidecar is the text; its output — PDF/A with a text
-layer — is kept for the court's e-filing); an image through pytesseract, one
-Tesseract run per page giving both the text and a searchable PDF page.
-ocrmypdf and Tesseract run as child processes with time limits, and an image
-is decoded here only within a pixel limit: a hostile file costs at most
-`FILE_TIMEOUT`, never the process that asked.
+HEIC: none has text for the classifier or the ШПИ. Their text is read the
+fastest way there is — bare Tesseract, one process a page, on the page images
+(`scanpages`: a PDF page's own JPEG, or the page rendered) — and the ШПИ
+in their barcodes is read with it, so a scan that waits for OCR costs
+`status` nothing. The searchable copy a court's e-filing needs (PDF/A with a
+text layer, by ocrmypdf; an image's pages by Tesseract's PDF) is made only when
+a package asks for it (`searchable_pdf`), once. Every child process runs
+with a time limit, and an image is decoded only within a pixel limit: a
+hostile file costs at most `FILE_TIMEOUT`, never the process that asked.
 
-The cache is keyed by the file's content (sha256): `<hash>.txt` (and
-`<hash>.pdf`) when read, `<hash>.fail` (the reason, in Russian) when the file
-cannot be read — a file is never OCR'd twice, even when the same scan lies in
-two cases. The clerk's file is only read. Scans never call `ocr_file`: the
-OCR worker (`service.ocr_worker`) and `kezdocs ocr` do.
+The cache is keyed by the file's content (sha256): `<hash>.txt` when read
+(its `<hash>.codes` beside it: the valid ШПИ of its barcodes, one a line),
+`<hash>.pdf` once a package asked for it, `<hash>.fail` (the reason, in
+Russian) when the file cannot be read — or, beside a `.txt`, when its
+searchable copy cannot be made. Nothing is OCR'd twice, even when the same
+scan lies in two cases. The clerk's file is only read. Scans never call
+`ocr_file`: the OCR worker (`service.ocr_worker`) and `kezdocs ocr` do.
 """
 from __future__ import annotations
 
@@ -21,46 +25,42 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import Iterable
 
+from kezdocs.core.filekinds import IMAGE_SUFFIXES
 from kezdocs.core.names import nfc
+from kezdocs.folders import barcodes, scanpages
 from kezdocs.folders.casefolder import OWN_DIR
 from kezdocs.folders.files import os_error_reason, sha256, write_bytes_atomic, write_text_atomic
+from kezdocs.folders.locks import held
+from kezdocs.folders.scanpages import MAX_PAGES, PAGE_TIMEOUT, RESCAN, Unavailable, Unreadable
 
 LANGUAGES = "rus+eng"
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif"})
 CACHE_DIR = "ocr"  # in the root's own folder
 UNAVAILABLE = "распознавание недоступно: не установлен Tesseract (tesseract-ocr, tesseract-ocr-rus)"
 
-# Budgets: what reading one scan may cost. A title, a ШПИ and a stamp are on the first pages.
-MAX_PAGES = 20  # pages OCR'd per file; the rest stay as they are
-PAGE_TIMEOUT = 60  # seconds of Tesseract on one page
-FILE_TIMEOUT = 600  # seconds for one file; an image's next page is not started after that
-MAX_PIXELS = 80_000_000  # pixels of one page (A3 at 600 dpi is 70 million): more is a «decompression bomb»
+# Budgets: what reading one scan may cost (pages, pixels and a page's time: `scanpages`).
+FILE_TIMEOUT = 600  # seconds for one file; its next page is not started after that
+OCR_LOCK = "ocr.lock"  # under ROOT/.kezdocs/locks
 MAX_BYTES = 100_000_000  # a larger file is not OCR'd at all
 JOBS = max(1, (os.cpu_count() or 2) // 2)  # ocrmypdf's pages at once: the web workspace and the scans keep the rest
-A4_WIDTH_INCHES = 8.27  # a photo without a resolution is taken as an A4 page (the searchable PDF's page size)
-EXIF_ORIENTATION = 0x0112
-RESCAN = "пересканируйте документ или назовите файл по его виду"
-STOPPED = "распознавание прервано: kezdocs остановлен"
-TOO_MANY_PIXELS = (f"изображение больше {MAX_PIXELS // 1_000_000} млн точек — kezdocs не распознаёт его; "
-                   "отсканируйте с разрешением 300 dpi")
 
 _HASH = re.compile(r"[0-9a-f]{64}")
-_SKIPPED = re.compile(r"^\[OCR skipped on page\(s\) [\d, -]+\]$", re.MULTILINE)  # ocrmypdf's sidecar note
+
 
 @dataclass(frozen=True)
 class OcrResult:
-    """The text of a scan, or why there is none; `pdf` is its searchable copy in the cache."""
+    """The text of a scan, or why there is none; `pdf` is its searchable copy in the cache, once made."""
 
     text: str | None
     problem: str | None
@@ -68,20 +68,12 @@ class OcrResult:
     performed: bool = False  # Tesseract ran for this call (False: the cache answered)
 
 
-class _Unavailable(Exception):
-    """OCR cannot run on this machine now: not the file's fault, so nothing is cached."""
-
-
-class _Unreadable(Exception):
-    """The file cannot be OCR'd (its reason, in Russian): cached, so it is not tried again."""
-
-
 _runs = 0
 _runs_lock = threading.Lock()
 
 
 def performed() -> int:
-    """How many files Tesseract has read in this process (tests and the bench count OCR runs by it)."""
+    """How many files Tesseract has read the text of in this process (tests and the bench count OCR runs by it)."""
     return _runs
 
 
@@ -172,18 +164,13 @@ def cached_text(root: Path, path_or_hash: Path | str) -> str | None:
     return found.text if found else None
 
 
-def searchable_pdf(path: Path, root: Path | None = None) -> Path | None:
-    """The OCR'd copy of a scan or photo, with a text layer, in the cache of `root` (by default the folder above
-    `path` that has one); None when it was not OCR'd (yet)."""
-    path = Path(path)
-    root = root or next((p for p in path.resolve().parents if cache_dir(p).is_dir()), None)
-    if root is None:
-        return None
+def cached_codes(root: Path, path: Path) -> tuple[str, ...] | None:
+    """The valid ШПИ the OCR worker found in a scan's barcodes, or None when it has not read them."""
     try:
-        found = cached_result(root, path)
+        text = (cache_dir(root) / f"{content_hash(Path(path))}.codes").read_text(encoding="utf-8")
     except OSError:
         return None
-    return found.pdf if found else None
+    return tuple(text.split())
 
 
 def scan_text(root: Path, path: Path, size: int) -> tuple[str | None, str | None]:
@@ -210,19 +197,25 @@ def any_read(folder: Path, relpaths: Iterable[str]) -> bool:
         return True  # gone or renamed: the case is read again, and says what it holds now
 
 
-def _store(root: Path, digest: str, text: str, pdf: bytes | None) -> Path | None:
-    """The text (and the PDF before it: a `.txt` means «done»), each written atomically."""
+def _store(root: Path, digest: str, text: str, codes: tuple[str, ...]) -> None:
+    """The codes, then the text (a `.txt` means «done»), each written atomically."""
     base = cache_dir(root) / digest
-    if pdf:
-        write_bytes_atomic(base.with_suffix(".pdf"), pdf)
+    write_text_atomic(base.with_suffix(".codes"), "".join(f"{code}\n" for code in codes))
     write_text_atomic(base.with_suffix(".txt"), text)
-    return base.with_suffix(".pdf") if pdf else None
 
 
-# --- reading a scan ----------------------------------------------------------------------------------
+def _stored_failure(root: Path, digest: str, reason: str) -> None:
+    try:
+        write_text_atomic(cache_dir(root) / f"{digest}.fail", reason)
+    except OSError:
+        pass  # not remembered: tried again next time, which is all it costs
+
+
+# --- reading a scan's text ---------------------------------------------------------------------------
 
 def ocr_file(root: Path, path: Path, cancel: threading.Event | None = None) -> OcrResult:
-    """The text of a scan or photo: from the cache, or OCR'd now and cached (slow: seconds a page).
+    """The text of a scan or photo (and the ШПИ of its barcodes): from the cache, or OCR'd now and cached
+    (slow: about a second a page).
 
     Whatever is wrong with the file is the result's `problem`, never an
     exception; `cancel` stops a run between pages (a stopping service).
@@ -239,57 +232,138 @@ def ocr_file(root: Path, path: Path, cancel: threading.Event | None = None) -> O
     reason = available()
     if reason:
         return OcrResult(None, reason)
+    # one OCR at a time in a root, whichever process asks (`serve`'s worker, `kezdocs ocr`): the second waits, then
+    # finds the first one's text in the cache — a content is never OCR'd twice
+    with held(Path(root) / OWN_DIR / "locks" / OCR_LOCK, "распознавание скана", FILE_TIMEOUT + 60):
+        found = cached_result(root, digest)
+        return found if found is not None else _recognised(root, path, digest, cancel)
+
+
+def _recognised(root: Path, path: Path, digest: str, cancel: threading.Event | None) -> OcrResult:
+    with ThreadPoolExecutor(1, thread_name_prefix="kezdocs-barcodes") as pool:
+        codes = pool.submit(barcodes.read_codes, path)  # meanwhile: its time hides behind Tesseract's
+        try:
+            text = _recognise(path, cancel)
+        except Unavailable as exc:
+            return OcrResult(None, str(exc))
+        except Unreadable as exc:
+            _stored_failure(root, digest, str(exc))
+            return OcrResult(None, str(exc), None, True)
     try:
-        text, pdf = _recognise(path, cancel)
-    except _Unavailable as exc:
-        return OcrResult(None, str(exc))
-    except _Unreadable as exc:
-        return _stored_failure(root, digest, str(exc))
-    try:
-        written = _store(root, digest, text, pdf)
+        _store(root, digest, text, codes.result())
     except OSError as exc:
         return OcrResult(text, f"текст скана не сохранён: {os_error_reason(exc)}", None, True)
-    return OcrResult(text, None, written, True)
+    return OcrResult(text, None, None, True)
 
 
-def _stored_failure(root: Path, digest: str, reason: str) -> OcrResult:
-    try:
-        write_text_atomic(cache_dir(root) / f"{digest}.fail", reason)
-    except OSError:
-        pass  # not remembered: tried again next time, which is all it costs
-    return OcrResult(None, reason, None, True)
-
-
-def _recognise(path: Path, cancel: threading.Event | None) -> tuple[str, bytes | None]:
+def _recognise(path: Path, cancel: threading.Event | None) -> str:
+    """The pages through bare Tesseract, their text to a file: the pages of one resolution in one run (a list
+    of images: Tesseract loads its models once a run, not once a page); within `FILE_TIMEOUT` for the file."""
     global _runs
     with _runs_lock:
         _runs += 1
+    texts = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kezdocs-ocr-") as work:
+        pages = list(_pages(path, Path(work), cancel))
+        for number, (dpi, group) in enumerate(groupby(pages, key=lambda page: page[1])):
+            files = [str(page) for page, _dpi in group]
+            left = FILE_TIMEOUT - (time.monotonic() - started)
+            if left <= 0:
+                break
+            listed = Path(work) / f"pages-{number}.txt"
+            listed.write_text("".join(f"{name}\n" for name in files), encoding="utf-8")
+            out = Path(work) / f"text-{number}"
+            _tesseract(listed if len(files) > 1 else Path(files[0]), dpi, out, "txt", cancel,
+                       min(left, PAGE_TIMEOUT * len(files)))
+            texts.append(out.with_suffix(".txt").read_text(encoding="utf-8", errors="replace"))
+    return nfc("\n".join(texts).replace("\f", "\n").strip())
+
+
+def _pages(path: Path, work: Path, cancel: threading.Event | None):
+    if path.suffix.lower() == ".pdf":
+        return scanpages.pdf_pages(path, work, cancel)
+    return scanpages.image_pages(path, work)
+
+
+def _tesseract(page: Path, dpi: int | None, out: Path, kind: str, cancel: threading.Event | None,
+               timeout: float = PAGE_TIMEOUT) -> None:
+    """`tesseract PAGE OUT -l rus+eng [--dpi N] txt|pdf`: one process, one thread (PAGE: an image, or a list)."""
+    if cancel is not None and cancel.is_set():
+        raise Unavailable(scanpages.STOPPED)
+    binary = shutil.which("tesseract")
+    if binary is None:
+        raise Unavailable(UNAVAILABLE)
+    command = [binary, str(page), str(out), "-l", LANGUAGES, *(["--dpi", str(dpi)] if dpi else []), kind]
+    code, _errors = scanpages.run(command, timeout, cancel)
+    if code != 0 or not out.with_suffix(f".{kind}").is_file():
+        raise Unreadable(f"Tesseract не смог прочитать страницу; {RESCAN}")
+
+
+# --- the searchable copy, for a package ----------------------------------------------------------------
+
+def searchable_pdf(path: Path, root: Path | None = None) -> Path | None:
+    """The OCR'd copy of a scan or photo, with a text layer, in the cache of `root` (by default the folder above
+    `path` that has one): made now when a package first asks (slow), then kept. None when the scan has no
+    text to add (OCR found none, or cannot read it) or the copy cannot be made — that is remembered too."""
+    path = Path(path)
+    root = root or next((p for p in path.resolve().parents if cache_dir(p).is_dir()), None)
+    if root is None:
+        return None
+    read = ocr_file(root, path)
+    if read.problem or not (read.text or "").strip():
+        return None
+    try:
+        base = cache_dir(root) / content_hash(path)
+    except OSError:
+        return None
+    if base.with_suffix(".pdf").is_file():
+        return base.with_suffix(".pdf")
+    if base.with_suffix(".fail").is_file():
+        return None
+    try:
+        made = _made_pdf(path, cancel=None)
+        write_bytes_atomic(base.with_suffix(".pdf"), made)
+    except Unavailable:
+        return None
+    except Unreadable as exc:
+        _stored_failure(root, base.name, str(exc))
+        return None
+    except OSError:
+        return None
+    return base.with_suffix(".pdf")
+
+
+def _made_pdf(path: Path, cancel: threading.Event | None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kezdocs-ocr-") as work:
         if path.suffix.lower() == ".pdf":
-            text, pdf = _recognise_pdf(path, Path(work), cancel)
-        else:
-            text, pdf = _recognise_image(path, Path(work), cancel)
-    return nfc(_SKIPPED.sub("", text.replace("\f", "\n")).strip()), pdf
+            return _ocrmypdf(path, Path(work), cancel)
+        pages = []
+        for number, (page, dpi) in enumerate(scanpages.image_pages(path, Path(work))):
+            out = Path(work) / f"pdf-{number}"
+            _tesseract(page, dpi, out, "pdf", cancel)
+            pages.append(out.with_suffix(".pdf").read_bytes())
+        return _joined(pages)
 
 
-def _recognise_pdf(path: Path, work: Path, cancel: threading.Event | None) -> tuple[str, bytes]:
-    """ocrmypdf in a child process (its authors' advice: it forks, and a crash stays there)."""
-    sidecar, output = work / "text.txt", work / "ocr.pdf"
+def _ocrmypdf(path: Path, work: Path, cancel: threading.Event | None) -> bytes:
+    """ocrmypdf in a child process (its authors' advice: it forks, and a crash stays there): PDF/A, the
+    pages with text kept as they are."""
+    output = work / "ocr.pdf"
     command = [sys.executable, "-m", "ocrmypdf", "--language", LANGUAGES, "--skip-text", "--pages", f"1-{MAX_PAGES}",
                "--jobs", str(JOBS), "--tesseract-timeout", str(PAGE_TIMEOUT),
-               "--max-image-mpixels", str(MAX_PIXELS // 1_000_000), "--sidecar", str(sidecar), "--quiet",
-               str(path), str(output)]
-    code, errors = _run(command, FILE_TIMEOUT, cancel)
+               "--max-image-mpixels", str(scanpages.MAX_PIXELS // 1_000_000), "--quiet", str(path), str(output)]
+    code, errors = scanpages.run(command, FILE_TIMEOUT, cancel)
     if code == 0:
-        return sidecar.read_text(encoding="utf-8", errors="replace"), output.read_bytes()
+        return output.read_bytes()
     if code == 3:  # ocrmypdf's «missing dependency»: the machine's fault
-        raise _Unavailable(f"распознавание недоступно: ocrmypdf не нашёл нужную программу ({_last_line(errors)})")
-    raise _Unreadable(PDF_FAILURES.get(code, f"распознавание не удалось (ocrmypdf, код {code}): "
-                                             f"{_last_line(errors)}"))
+        raise Unavailable(f"распознавание недоступно: ocrmypdf не нашёл нужную программу ({_last_line(errors)})")
+    raise Unreadable(PDF_FAILURES.get(code, f"копия с текстом не сделана (ocrmypdf, код {code}): "
+                                            f"{_last_line(errors)}"))
 
 
 PDF_FAILURES = {  # ocrmypdf's exit codes that say something about the file
-    2: "файл не читается как PDF — откройте и пересохраните его",
+    2: scanpages.NOT_A_PDF,
     8: "PDF защищён паролем — сохраните копию без пароля",
     7: f"Tesseract не смог прочитать страницу; {RESCAN}",
 }
@@ -299,121 +373,10 @@ def _last_line(text: str) -> str:
     return ([line.strip()[:200] for line in text.splitlines() if line.strip()] or ["без пояснений"])[-1]
 
 
-def _run(command: list[str], timeout: float, cancel: threading.Event | None) -> tuple[int, str]:
-    """(exit code, stderr) of a child process in its own process group, which is killed whole (Tesseract,
-    the rasterizer) when `timeout` passes or `cancel` is set."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               errors="replace", start_new_session=True)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            _, errors = process.communicate(timeout=0.5)
-            return process.returncode, errors
-        except subprocess.TimeoutExpired:
-            stopped = cancel is not None and cancel.is_set()
-            if stopped or time.monotonic() > deadline:
-                _kill(process)
-                if stopped:
-                    raise _Unavailable(STOPPED) from None
-                raise _Unreadable(f"распознавание дольше {timeout // 60:g} мин — остановлено; {RESCAN}") from None
-
-
-def _kill(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (OSError, AttributeError):  # gone already; or Windows, which has no process groups
-        process.kill()
-    process.communicate()
-
-
-def _recognise_image(path: Path, work: Path, cancel: threading.Event | None) -> tuple[str, bytes | None]:
-    """Each page (at most `MAX_PAGES`) through Tesseract once, for its text and its searchable PDF page."""
-    import pytesseract
-
-    texts, pages = [], []
-    started = time.monotonic()
-    for page in _image_pages(path, work):
-        if cancel is not None and cancel.is_set():
-            raise _Unavailable(STOPPED)
-        if time.monotonic() - started > FILE_TIMEOUT:
-            break
-        try:
-            text, pdf = pytesseract.run_and_get_multiple_output(str(page), ["txt", "pdf"], lang=LANGUAGES,
-                                                                timeout=PAGE_TIMEOUT)
-        except pytesseract.TesseractNotFoundError:
-            raise _Unavailable(UNAVAILABLE) from None
-        except RuntimeError as exc:  # pytesseract's timeout, and TesseractError (its subclass)
-            raise _Unreadable(f"распознавание страницы дольше {PAGE_TIMEOUT} с — остановлено; {RESCAN}"
-                              if "timeout" in str(exc).lower() else f"Tesseract не смог прочитать страницу; {RESCAN}")
-        texts.append(text)
-        pages.append(pdf)
-    return "\n".join(texts), _joined(pages)
-
-
-@lru_cache(maxsize=1)
-def _read_heic() -> None:
-    """Phones write HEIC: Pillow reads it through pillow-heif, loaded when an image is first read."""
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-
-
-def _image_pages(path: Path, work: Path):
-    """The pages of an image as files Tesseract reads: the JPEG itself when it needs no turning, else each
-    frame turned by its EXIF orientation and saved as JPEG (which Tesseract puts into the PDF as it is)."""
-    from PIL import Image, ImageOps, ImageSequence
-
-    _read_heic()
-
-    try:
-        with Image.open(path) as image:
-            for number, frame in enumerate(ImageSequence.Iterator(image)):
-                if number == MAX_PAGES:
-                    return
-                if frame.width * frame.height > MAX_PIXELS:
-                    raise _Unreadable(TOO_MANY_PIXELS)
-                if number == 0 and image.format == "JPEG" and getattr(image, "n_frames", 1) == 1 \
-                        and image.getexif().get(EXIF_ORIENTATION, 1) == 1 and _dpi(image) == _stated_dpi(image):
-                    yield path
-                    return
-                target = work / f"page-{number}.jpg"
-                _flattened(ImageOps.exif_transpose(frame)).save(target, "JPEG", quality=90, dpi=_dpi(frame))
-                yield target
-    except _Unreadable:
-        raise
-    except Image.DecompressionBombError:
-        raise _Unreadable(TOO_MANY_PIXELS) from None
-    except Exception:  # noqa: BLE001 - a damaged image raises anything (OSError, SyntaxError, ValueError…)
-        raise _Unreadable("файл не читается как изображение — откройте и пересохраните его") from None
-
-
-def _stated_dpi(image) -> tuple[int, int] | None:
-    dpi = image.info.get("dpi")
-    return (round(float(dpi[0])), round(float(dpi[1]))) if dpi else None
-
-
-def _dpi(image) -> tuple[int, int]:
-    """The image's resolution; a photo's 72 dpi (or none) would make a page a metre wide: taken as A4."""
-    stated = _stated_dpi(image)
-    if stated and min(stated) >= 100:
-        return stated
-    fitted = max(100, round(image.width / A4_WIDTH_INCHES))
-    return fitted, fitted
-
-
-def _flattened(image):
-    """Greyscale or RGB without transparency (a transparent background becomes white, not black)."""
-    from PIL import Image
-
-    if "A" in image.getbands() or image.mode == "P":
-        return Image.alpha_composite(Image.new("RGBA", image.size, "white"), image.convert("RGBA")).convert("RGB")
-    return image.convert("L") if image.mode in ("1", "L", "I", "I;16", "F") else image.convert("RGB")
-
-
-def _joined(pages: list[bytes]) -> bytes | None:
+def _joined(pages: list[bytes]) -> bytes:
     """One PDF of the pages' PDFs."""
-    if len(pages) <= 1:
-        return pages[0] if pages else None
+    if len(pages) == 1:
+        return pages[0]
     from pypdf import PdfWriter
 
     writer, out = PdfWriter(), io.BytesIO()

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from kezdocs.core import stages
 from kezdocs.core.card import CARD_NAME, GENERATED_DIR, STATUS_FILE
 from kezdocs.core.classification import KINDS
-from kezdocs.core.filekinds import UNRECOGNISED, card_hint
+from kezdocs.core.filekinds import card_hint, kind_text
 from kezdocs.core.money import as_text, format_rub
 from kezdocs.core.names import shown_name
 from kezdocs.core.status import CaseStatus, StatusDeadline, StatusDocument, StatusProblem, ocr_waiting, repeats
@@ -97,8 +97,8 @@ def status_text(record: CaseStatus, today: date) -> str:
         lines += _section("Не хватает для следующего шага", missing) if missing else ["", "Для следующего шага всё есть."]
     lines += _section("Предложения (kezdocs не записывает их сам — подтвердите командой)",
                       [s.line for s in record.suggestions])
-    lines += _section("Документы в папке", [_document_line(d) for d in record.documents])
-    unknown = [d.path for d in record.documents if d.kind is None]
+    lines += _section("Документы в папке", [_document_line(d, record.pending_ocr) for d in record.documents])
+    unknown = [d.path for d in record.documents if d.kind is None and d.path not in record.pending_ocr]
     lines += [f"  Как указать вид: {card_hint(unknown[0])}"] if unknown else []
     waiting = ocr_waiting(record)  # «Распознаётся: 2 файла (OCR) — …» and the files
     lines += _section(f"{waiting[:1].upper()}{waiting[1:]} — вид и ШПИ этих файлов появятся, когда текст будет "
@@ -119,8 +119,9 @@ def _deadline_line(d: StatusDeadline) -> str:
     return f"{d.label} (п. {d.clause}) — до {_day(d.due)}{done}"
 
 
-def _document_line(d: StatusDocument) -> str:
-    return f"{d.path} — {KINDS.get(d.kind, d.kind) if d.kind else UNRECOGNISED}"
+def _document_line(d: StatusDocument, pending_ocr: tuple[str, ...]) -> str:
+    """«<файл> — <вид>», «— не распознан: укажите вид», or «— распознаётся» for a scan OCR has not read yet."""
+    return f"{d.path} — {kind_text(KINDS.get(d.kind, d.kind) if d.kind else None, d.path in pending_ocr)}"
 
 
 # --- Сводка.html ---------------------------------------------------------------------------------

@@ -1,18 +1,8 @@
-"""What the courts' e-filing portals accept, written once, and the package's check of its own output.
-
-Приказ Судебного департамента при Верховном Суде РФ от 27.12.2016 № 251 (ГАС «Правосудие», суды общей
-юрисдикции) and от 28.12.2016 № 252 («Мой арбитр», арбитражные суды), п. 2.2 «Требования к электронным образам
-документов» and п. 2.3 «Требования к электронным документам» of each Порядок:
-
-- one document, one PDF file, named so that the document and its number of sheets can be told from the name
-  (here «03 Копия договора аренды (5 л.).pdf»);
-- a PDF of at most 30 MB;
-- a scan at 200–300 dpi, black-and-white or greyscale (colour only where colour matters), 1:1;
-- an electronic document (the lawsuit) with its text copyable: a text layer on every page; the lawsuit may also go
-  as DOCX/RTF, which the package adds beside its PDF.
+"""The package's check of its own output against what the courts' e-filing portals accept (`core.efiling`: the
+rules of Приказы Судебного департамента № 251 and № 252), and the file names it gives.
 
 The package follows these rules (`package_files` converts, OCRs and downsamples to them) and then `check`s the
-folder it wrote, so a rule it could not meet — a scan not recognised yet, a file still too large — is named.
+folder it wrote, so a rule it could not meet — a scan with no text to recognise, a file still too large — is named.
 """
 from __future__ import annotations
 
@@ -22,24 +12,17 @@ from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
+from kezdocs.core.efiling import LAWSUIT_NUMBER, MAX_BYTES, MERGED_NAME, NAME, short_title
 from kezdocs.core.names import nfc
-
-MAX_BYTES = 30_000_000  # «не более 30 Мб»: counted in decimal megabytes, so either reading of «Мб» is met
-SCAN_DPI = 300  # the resolution a scan over MAX_BYTES is brought down to (the orders' upper bound)
-MAX_TITLE = 100  # characters of a name's title part: court portals and Windows paths are short
-MERGED_NAME = "Пакет одним файлом.pdf"  # for paper filing: not uploaded, so not held to these rules
-LAWSUIT_NUMBER = 1  # the lawsuit (or the court-order application) is always the package's first document
-NAME = re.compile(r"^(\d{2}) (.+?)(?: \((\d+) л\.\))?(\.\w+)$")  # «03 Копия договора (5 л.).pdf»
 
 
 def file_name(number: int, title: str, pages: int | None, suffix: str) -> str:
-    """«03 Копия договора аренды (5 л.).pdf»: the number, the title (safe on Windows, cut at a word), the
-    sheets; without a page count (a DOCX kezdocs could not convert) the sheets are left out."""
+    """«03 Копия договора аренды (5 л.).pdf»: the number, the title (safe on Windows, cut short: `short_title`),
+    the sheets; without a page count (a DOCX kezdocs could not convert) the sheets are left out. The merged PDF's
+    bookmark is this name, so both read alike."""
     text = title.replace("\u00a0", " ").replace("/", "-").replace("\\", "-")
-    clean = sanitize_filename(text, platform="windows").strip(" .")
-    if len(clean) > MAX_TITLE:
-        cut = clean[:MAX_TITLE + 1]
-        clean = (cut.rsplit(" ", 1)[0] if " " in cut else clean[:MAX_TITLE]).rstrip(" .,")
+    # cut first: pathvalidate cuts at 255 bytes (127 Cyrillic letters), which would lose the title's end
+    clean = sanitize_filename(short_title(text), platform="windows").strip(" .")
     sheets = f" ({pages} л.)" if pages else ""
     return f"{number:02d} {clean or 'Документ'}{sheets}{suffix}"
 
@@ -97,8 +80,8 @@ def _file_problems(match: re.Match, path: Path) -> list[str]:
         found.append(f"в имени не указано верное число листов: в файле {pages} л.")
     if blank:
         where = "" if len(blank) == pages else " на страницах " + ", ".join(map(str, blank))
-        found.append(f"нет текстового слоя{where} — текст нельзя скопировать; дождитесь распознавания скана "
-                     "(kezdocs ocr) и повторите kezdocs package")
+        found.append(f"нет текстового слоя{where} — текст нельзя скопировать, а распознать его не удалось "
+                     "(не установлен Tesseract или на странице нет текста); отсканируйте документ заново")
     return found
 
 

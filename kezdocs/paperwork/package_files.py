@@ -3,10 +3,11 @@ the merged PDF with its inventory page (опись).
 
 PDFs go in as they are, pictures (JPEG, PNG, TIFF with all its pages, HEIC from phones) through img2pdf, office
 files through LibreOffice (`paperwork.libreoffice`, one call per batch). A clerk's scan is then brought to the rules
-of `efiling`: a PDF without a text layer is replaced by its recognised copy (`folders.ocr`, made behind the scan;
-when there is none yet it goes in as it is and the package's check names it), and one over 30 MB is rewritten by
-Ghostscript at 300 dpi greyscale. Every file is read once, into a copy inside the build folder, so the package never
-holds a file that changed while it was read; a file that cannot go in gets its reason (`Attachment.problem`).
+of `efiling`: a PDF without a text layer is replaced by its recognised copy (`ocr.searchable_pdf`: made when a
+package first asks, then kept; a scan with no text to recognise goes in as it is and the package's check names it),
+and one over 30 MB is rewritten by Ghostscript at 300 dpi greyscale. Every file is read once, into a copy inside
+the build folder, so the package never holds a file that changed while it was read; a file that cannot go in gets
+its reason (`Attachment.problem`).
 """
 from __future__ import annotations
 
@@ -18,14 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kezdocs.core import classification
+from kezdocs.core import efiling as rules
 from kezdocs.core.errors import KezdocsError
+from kezdocs.core.filekinds import IMAGE_SUFFIXES
 from kezdocs.folders import intake, ocr
 from kezdocs.paperwork import efiling
 from kezdocs.paperwork.efiling import open_pdf
 from kezdocs.paperwork.libreoffice import convert_to_pdf
 
 OFFICE_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".xlsx", ".xls", ".ods", ".txt"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif"}
 SUPPORTED_SUFFIXES = {".pdf", *IMAGE_SUFFIXES, *OFFICE_SUFFIXES}
 PDF_TAIL = 1024  # a whole PDF ends with «%%EOF» within its last 1024 bytes (ISO 32000-1, 7.5.5)
 A4_MM = (210, 297)
@@ -109,10 +111,10 @@ class Converter:
                 a.problem = "LibreOffice не смог преобразовать файл в PDF — файл повреждён или защищён паролем"
 
     def _court_ready(self, a: Attachment) -> None:
-        """A clerk's PDF as the portals take it (`efiling`): a scan replaced by its recognised copy with a text
-        layer, when OCR has made one; a file over the size limit rewritten at 300 dpi greyscale. A replacement
-        is used only when it is whole and has the same pages; otherwise the file stays as it is, and the
-        package's own check names the rule it breaks."""
+        """A clerk's PDF as the portals take it (`efiling`): a scan or photo replaced by its recognised copy with
+        a text layer (made now if no package asked before: slow, once); a file over the size limit rewritten at
+        300 dpi greyscale. A replacement is used only when it is whole and has the same pages; otherwise the file
+        stays as it is, and the package's own check names the rule it breaks."""
         stem = a.file.stem
         if _lacks_text(a.pdf):
             recognised = ocr.searchable_pdf(a.file, self.root)
@@ -120,7 +122,7 @@ class Converter:
                 copy = self.work / "src" / f"{stem}-ocr.pdf"
                 shutil.copyfile(recognised, copy)
                 self._replace(a, copy)
-        if a.pdf.stat().st_size > efiling.MAX_BYTES:
+        if a.pdf.stat().st_size > rules.MAX_BYTES:
             smaller = downsample(a.pdf, self.work / "src" / f"{stem}-300dpi.pdf", self.work)
             if smaller is not None and smaller.stat().st_size < a.pdf.stat().st_size:
                 self._replace(a, smaller)
@@ -274,13 +276,13 @@ def _lacks_text(pdf: Path) -> bool:
 
 
 def downsample(source: Path, target: Path, workdir: Path) -> Path | None:
-    """A scan over the portals' size limit rewritten by Ghostscript at `efiling.SCAN_DPI` greyscale (the orders
+    """A scan over the portals' size limit rewritten by Ghostscript at `rules.SCAN_DPI` greyscale (the orders
     allow black-and-white or grey); its text layer is kept. None when Ghostscript is not installed, fails or takes
     longer than `GHOSTSCRIPT_TIMEOUT`. Its temporary files stay in `workdir`, inside the root."""
     gs = shutil.which("gs") or shutil.which("gswin64c") or shutil.which("gswin32c")
     if gs is None:
         return None
-    dpi = efiling.SCAN_DPI
+    dpi = rules.SCAN_DPI
     command = [gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite", "-dAutoRotatePages=/None",
                "-sColorConversionStrategy=Gray", "-dProcessColorModel=/DeviceGray",
                *(f"-d{kind}{option}" for kind in ("Color", "Gray", "Mono") for option in

@@ -4,8 +4,11 @@ A scan never runs OCR — it takes seconds a page, and `status` answers at once 
 so it classifies a scan by its name and lists it in its case's `pending_ocr`.
 The worker, a thread of the watch service (and so of `kezdocs serve`), takes
 those files from the statuses the watcher hands it, OCRs each through
-`ocr.ocr_file` (once per content, cached) and tells the watcher which case to
-read again: its status, the file's kind and its ШПИ follow the text.
+`ocr.ocr_file` (once per content, cached: the text and the ШПИ of the
+barcodes, read together) and tells the watcher which case to read again: its
+status, the file's kind and its ШПИ follow. The searchable PDF a court's
+e-filing needs is not made here but when a package asks (`ocr.searchable_pdf`).
+Every Tesseract it starts runs with OMP_THREAD_LIMIT=1 (`scanpages.child_env`).
 `kezdocs ocr` does the same in the foreground (`recognise_now`).
 """
 from __future__ import annotations
