@@ -97,12 +97,19 @@ def make_root(target: Path, size: int, today: date, overdue: bool = False) -> Pa
         (folder / CARD_NAME).write_text(case_card(card, number, i), encoding="utf-8")
         written = 1
         for relpath in files:
-            _write(folder / relpath, pool[_pool_key(relpath)])
+            _write(folder / relpath, own(pool[_pool_key(relpath)], i, relpath))
             written += 1
         extras = 5 + i % 6 - written  # 5..10 files per case in all
         for pattern, _pages in EXTRA_DOCUMENTS[:max(extras, 0)]:
-            _write(folder / pattern.replace("{n}", str(i)), pool[pattern])
+            _write(folder / pattern.replace("{n}", str(i)), own(pool[pattern], i, pattern))
     return target
+
+
+def own(data: bytes, i: int, relpath: str = "") -> bytes:
+    """The pool's file made this case's own: a line after a PDF's «%%EOF» (readers ignore it; so do the scan's
+    byte checks) gives each case its own content, as in a real root — identical files in every case would all be
+    reported as duplicates."""
+    return data + f"\n% case {i} {relpath}\n".encode()
 
 
 def _write(path: Path, data: bytes) -> None:
