@@ -23,7 +23,6 @@ import io
 import json
 import os
 import pstats
-import re
 import shutil
 import statistics
 import subprocess
@@ -394,9 +393,6 @@ def bench_ocr(rows: list, notes: list, pages: int = 12, drop: int = 20, profile:
     return profiles
 
 
-OUR_SECTION = re.compile(rf"\n*{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-
-
 def write_section(rows: list, notes: list, took: float) -> str:
     """The «Распознавание сканов» section of bench/results.md, put in place of the previous one."""
     when = datetime.now().strftime("%d.%m.%Y %H:%M")
@@ -405,15 +401,8 @@ def write_section(rows: list, notes: list, took: float) -> str:
                f"{run.table(rows)}\n\n" + "".join(f"- {n}\n" for n in notes)
                + "\n`python bench/ocr.py`: страницы — как в `tests/scans.py`; нижняя граница — голый `tesseract` "
                  "на тех же страницах в том же прогоне; каждый замер — отдельный процесс.\n")
-    text = run.RESULTS.read_text(encoding="utf-8") if run.RESULTS.exists() else "# kezdocs: результаты `make bench`\n"
-    run.RESULTS.write_text(f"{OUR_SECTION.sub('', text).rstrip()}\n\n{section}", encoding="utf-8")
+    run.put_section(SECTION, section)
     return section
-
-
-def kept_section() -> str:
-    """The section as bench/results.md has it now (for `run.py`, which rewrites the file), or ""."""
-    found = OUR_SECTION.search(run.RESULTS.read_text(encoding="utf-8") if run.RESULTS.exists() else "")
-    return f"\n{found.group(0).strip()}\n" if found else ""
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -32,6 +33,23 @@ import make_root  # noqa: E402
 
 TODAY = "2026-11-24"
 RESULTS = HERE / "results.md"
+
+
+def _section_pattern(title: str) -> re.Pattern:
+    return re.compile(rf"\n*{re.escape(title)}\n.*?(?=\n## |\Z)", re.S)
+
+
+def put_section(title: str, section: str) -> None:
+    """Replace the section headed `title` of results.md with `section` (added at the end the first time): the
+    separate benchmarks (web, OCR) each keep their own section there."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# kezdocs: результаты `make bench`\n"
+    RESULTS.write_text(f"{_section_pattern(title).sub('', text).rstrip()}\n\n{section}", encoding="utf-8")
+
+
+def kept_section(title: str) -> str:
+    """The section headed `title` as results.md has it now (a full run rewrites the file and keeps it), or ""."""
+    found = _section_pattern(title).search(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "")
+    return f"\n{found.group(0).strip()}\n" if found else ""
 
 # Targets (seconds unless said otherwise).
 COLD_10K = 60.0
@@ -448,8 +466,8 @@ def main() -> None:
     for note in notes:
         print(f"- {note}")
     when = datetime.now().strftime("%d.%m.%Y %H:%M")
-    web_section = "" if "web" in parts else web.kept_section()  # `bench/web.py`'s section survives a full run
-    web_section += "" if "ocr" in parts else ocr_bench.kept_section()  # and `bench/ocr.py`'s
+    web_section = "" if "web" in parts else kept_section(web.SECTION)  # `bench/web.py`'s section survives a full run
+    web_section += "" if "ocr" in parts else kept_section(ocr_bench.SECTION)  # and `bench/ocr.py`'s
     results = RESULTS if parts >= {"scan", "generate", "watch", "card"} else HERE / f"results-{'-'.join(sorted(parts))}.md"
     results.write_text(
         f"# kezdocs: результаты `make bench`\n\nПрогон {when}, {time.perf_counter() - started:.0f} с. "

@@ -398,9 +398,6 @@ def bench_web(rows: list, notes: list, sizes=(1000, 10_000), requests: int = 200
                  "(keep-alive), виды чередуются; перед ними по 20 запросов прогрева")
 
 
-OUR_SECTION = re.compile(rf"\n*{re.escape(SECTION)}\n.*?(?=\n## |\Z)", re.S)
-
-
 def write_section(rows: list, notes: list, took: float) -> str:
     """The «Веб-интерфейс» section of bench/results.md, put in place of the previous one."""
     when = datetime.now().strftime("%d.%m.%Y %H:%M")
@@ -408,15 +405,8 @@ def write_section(rows: list, notes: list, took: float) -> str:
                + "".join(f"- {n}\n" for n in notes)
                + "\n`python bench/web.py`: каждое измерение — свой процесс `kezdocs serve` на 127.0.0.1 без учётных "
                  "записей, на копии корня; нижняя граница — статический файл того же сервера в том же прогоне.\n")
-    text = run.RESULTS.read_text(encoding="utf-8") if run.RESULTS.exists() else "# kezdocs: результаты `make bench`\n"
-    run.RESULTS.write_text(f"{OUR_SECTION.sub('', text).rstrip()}\n\n{section}", encoding="utf-8")
+    run.put_section(SECTION, section)
     return section
-
-
-def kept_section() -> str:
-    """The section as bench/results.md has it now (for `run.py`, which rewrites the file), or ""."""
-    found = OUR_SECTION.search(run.RESULTS.read_text(encoding="utf-8") if run.RESULTS.exists() else "")
-    return f"\n{found.group(0).strip()}\n" if found else ""
 
 
 def main() -> None:

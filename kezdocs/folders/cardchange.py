@@ -9,13 +9,11 @@ one card writer, refusing a form built from a card that changed since.
 """
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Callable
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 
 from kezdocs.core import plaintext
@@ -23,7 +21,7 @@ from kezdocs.core.card import BANK_KEYS, DEBTOR_FIELDS, DEBTOR_KEYS, PENALTY_KEY
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.model import Problem
 from kezdocs.core.plaintext import Map, Seq
-from kezdocs.folders.cardedit import _yaml
+from kezdocs.folders.cardedit import edit, round_trip
 from kezdocs.folders.cardfile import update_card
 
 # Form key -> (path of sections in the card, the key there, the order of that section's keys).
@@ -82,23 +80,17 @@ def set_common_fields(text: str, values: dict) -> str:
     unknown = [key for key in values if key not in SCALARS and key not in LISTS]
     if unknown:
         raise KezdocsError(f"в форме неизвестные поля карточки: {', '.join(unknown)}")
-    yaml = _yaml()
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:
-        raise ValueError(f"карточка не читается как YAML: {exc}") from None
-    if not isinstance(data, CommentedMap):
-        raise ValueError("карточка должна быть набором полей «ключ: значение»")
-    for field, value in values.items():
-        if field in SCALARS:
-            path, key, order = SCALARS[field]
-            _set_scalar(data, path, key, order, "" if value is None else str(value).strip())
-        else:
-            path, key, order, columns = LISTS[field]
-            _set_list(data, path, key, order, columns, value)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
+
+    def change(data: CommentedMap) -> None:
+        for field, value in values.items():
+            if field in SCALARS:
+                path, key, order = SCALARS[field]
+                _set_scalar(data, path, key, order, "" if value is None else str(value).strip())
+            else:
+                path, key, order, columns = LISTS[field]
+                _set_list(data, path, key, order, columns, value)
+
+    return edit(text, change)
 
 
 def edit_common_fields(card_path: Path, values: dict, check: Callable[[str], list[Problem]],
@@ -129,7 +121,7 @@ def _scalar(old, key: str, value: str):
     if isinstance(old, (DoubleQuotedScalarString, SingleQuotedScalarString)):
         return type(old)(value)
     if isinstance(old, (int, float)) and not isinstance(old, bool) and NUMBER.fullmatch(value):
-        return _yaml().load(value)
+        return round_trip().load(value)
     return DoubleQuotedScalarString(value) if key in QUOTED_COLUMNS else value
 
 

@@ -15,7 +15,7 @@ from ruamel.yaml.error import YAMLError
 from kezdocs.core.dates import parse_date
 
 
-def _yaml() -> YAML:
+def round_trip() -> YAML:
     """Round trip, long lines kept whole, lists indented as the example card writes them."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
@@ -24,8 +24,10 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _edit(text: str, change) -> str:
-    yaml = _yaml()
+def edit(text: str, change) -> str:
+    """`change(data)` applied to the card's round-trip tree; the text back, comments and order kept (ValueError:
+    the text is no card). Every edit of a card's text goes through here."""
+    yaml = round_trip()
     try:
         data = yaml.load(text)
     except YAMLError as exc:
@@ -62,7 +64,7 @@ def _put(text: str, section: str, entry: dict[str, str], position) -> str:
         existing.fa.set_block_style()
         existing.insert(position(existing), row)
 
-    return _edit(text, change)
+    return edit(text, change)
 
 
 def _position(dates: list, day) -> int:
@@ -90,4 +92,4 @@ def set_debtor_fields(text: str, extras: dict[str, str]) -> str:
             else:
                 debtor.insert(list(debtor).index("инн") + 1 if "инн" in debtor else len(debtor), key, value)
 
-    return _edit(text, change)
+    return edit(text, change)
