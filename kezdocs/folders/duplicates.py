@@ -84,15 +84,17 @@ def _read(cache_file: Path) -> dict[str, str]:
 def with_file_duplicates(records: list[CaseStatus]) -> list[CaseStatus]:
     """The records, each file whose content another file repeats carrying a problem that names the other copies
     (in the same case, or the case they are in)."""
-    copies: dict[str, list[tuple[CaseStatus, str]]] = {}
+    first: dict[str, tuple[CaseStatus, str]] = {}  # a digest's first file; a list only for a digest seen twice
+    copies: dict[str, list[tuple[CaseStatus, str]]] = {}  # (this runs after every write into a case of 10 000)
     for record in records:
         for d in record.documents:
-            if d.digest:
-                copies.setdefault(d.digest, []).append((record, d.path))
+            if not d.digest:
+                continue
+            seen = first.setdefault(d.digest, (record, d.path))
+            if seen[0] is not record or seen[1] != d.path:
+                copies.setdefault(d.digest, [seen]).append((record, d.path))
     found: dict[str, list[StatusProblem]] = {}
     for group in copies.values():
-        if len(group) < 2:
-            continue
         across = len({r.folder for r, _ in group}) > 1
         for record, path in group:
             # the first few others are named, the rest counted: a content in 10 000 cases costs 10 000, not 10 000²

@@ -57,6 +57,9 @@ OBSERVER_RETRY = 30.0  # seconds between attempts to restart a dead observer
 # watchdog's inotify observer warns when a folder created, removed and created again under the same name (the
 # package's build folders, LibreOffice's profile) gets its watch back; the watch is replaced, nothing is missed.
 warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning, module="watchdog")
+# Its English log lines («Inotify queue overflowed…», when thousands of files change at once) are for its
+# developers: what an overflow loses, the periodic check (`пересканирование`) finds by the folders' fingerprints.
+logging.getLogger("watchdog").setLevel(logging.ERROR)
 
 
 # --- documents whose moment has come -------------------------------------------------------------
