@@ -27,7 +27,8 @@ The map (imports point down only; `make test` enforces it with import-linter):
                            the registry of debtors: columns, strict CSV, rows, the plan, the journalled import, export
         report_files, xlsx, dashboard, pdftext
     folders/               reading and writing case folders
-        casefolder         the root: settings, calendar, key rates, case folders and their files
+        casefolder         the root: settings, calendar, key rates, its case folders; casefiles: a case folder's
+                           files (names made safe, path limits) and their fingerprint
         intake, archives   what a dropped file is (guarded, bounded reads; a DOCX/zip within its budgets)
         ocr, barcodes      the text of scans and photos (Tesseract, cached by content); the ШПИ in their barcodes
         scanpages          a scan's pages as images for Tesseract (a PDF page's own JPEG, or rendered by gs)

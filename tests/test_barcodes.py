@@ -15,7 +15,7 @@ from kezdocs.core.requirements import checklist
 from kezdocs.demo import company_inn
 from kezdocs.folders import intake, ocr
 from kezdocs.folders.barcodes import read_codes
-from kezdocs.folders.casefolder import list_files
+from kezdocs.folders.casefiles import list_files
 
 TO_CONTRACT, TO_EGRUL, TO_NOTICE = scans.shpi("4275501234567"), scans.shpi("4275502765432"), scans.shpi("4275509876543")
 MISREAD = TO_CONTRACT[:-1] + str((int(TO_CONTRACT[-1]) + 3) % 10)  # one digit wrong: the check digit no longer fits

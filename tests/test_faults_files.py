@@ -23,7 +23,8 @@ import pytest
 from kezdocs.core.card import CARD_NAME, STATUS_FILE
 from kezdocs.core.names import name_problem, shown_name
 from kezdocs.folders.archives import archive_refusal
-from kezdocs.folders.casefolder import fingerprint, list_files, list_folder, read_text
+from kezdocs.folders.casefiles import fingerprint, list_files, list_folder
+from kezdocs.folders.casefolder import read_text
 from kezdocs.folders.index import Index
 from kezdocs.folders.intake import PDF_PARSE_LIMIT, TEXT_PREFIX, read_file
 from kezdocs.paperwork.dashboard import SUMMARY_FILE

@@ -9,7 +9,7 @@ from pypdf import PdfReader, PdfWriter
 
 from kezdocs.core.classification import DEFAULT_RULES, document, rules_from_settings, tracking_numbers
 from kezdocs.core.settings import parse_settings
-from kezdocs.folders.casefolder import list_files
+from kezdocs.folders.casefiles import list_files
 from kezdocs.folders.intake import classify_folder
 from kezdocs.paperwork.pdftext import text_pdf
 

@@ -21,7 +21,8 @@ from kezdocs.core import plaintext
 from kezdocs.core.card import STATUS_FILE
 from kezdocs.core.errors import KezdocsError
 from kezdocs.core.status import CaseStatus
-from kezdocs.folders.casefolder import fingerprint, list_files, open_root
+from kezdocs.folders.casefiles import fingerprint, list_files
+from kezdocs.folders.casefolder import open_root
 from kezdocs.folders.index import Index
 from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.paperwork.pdftext import text_pdf

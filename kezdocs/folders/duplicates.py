@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from kezdocs.core.status import CaseStatus, StatusProblem
-from kezdocs.folders.casefolder import FileEntry, folder_name
+from kezdocs.folders.casefiles import FileEntry, folder_name
 from kezdocs.folders.files import write_text_atomic
 
 FULL_HASH_LIMIT = 64 * 2**20  # bytes: a larger file is hashed by its size and edges

@@ -25,7 +25,8 @@ from kezdocs.core.model import Problem
 from kezdocs.core.names import nfc, shown_name
 from kezdocs.folders import barcodes, ocr
 from kezdocs.folders.archives import ArchiveRefused, archive_refusal, docx_text, open_archive
-from kezdocs.folders.casefolder import CaseFolder, FileEntry, folder_name
+from kezdocs.folders.casefiles import FileEntry, folder_name
+from kezdocs.folders.casefolder import CaseFolder
 from kezdocs.folders.files import os_error_reason
 
 PACKAGE_PREFIX = "Пакет "  # `package` writes Сформировано/Пакет <date>/: copies, not documents of their own
@@ -49,7 +50,7 @@ def classify_folder(folder_path: Path, files: list[FileEntry], rules: Rules, tex
                     pending: list[str] | None = None, case=None) -> tuple[list[Document], list[Problem]]:
     """Classify every file of a case folder; an unreadable file is a problem, never an exception.
 
-    `files` come from `casefolder.list_files` (ignored names already left out,
+    `files` come from `casefiles.list_files` (ignored names already left out,
     names made safe to show). The card and the package copies are skipped;
     documents in `Сформировано/` are classified by name only. Every PDF and
     DOCX is opened (a damaged or locked one is reported), but its text is read

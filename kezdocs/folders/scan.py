@@ -21,7 +21,8 @@ from kezdocs.core.money import kopecks
 from kezdocs.core.status import (CARD_ERROR, CaseStatus, StatusDeadline, StatusDocument, StatusProblem, StatusRoute,
                                  StatusSuggestion, with_duplicates)
 from kezdocs.folders import duplicates, intake, ocr, workers
-from kezdocs.folders.casefolder import CaseFolder, Root, fingerprint, folder_name, is_case_folder, list_files
+from kezdocs.folders.casefiles import fingerprint, folder_name, list_files
+from kezdocs.folders.casefolder import CaseFolder, Root, is_case_folder
 from kezdocs.folders.index import Index
 
 RECORD_VERSION = 6  # 2: names shown safely, problems of names, folders and budgets; 3: the route with the penalty;
