@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -395,14 +395,11 @@ def bench_ocr(rows: list, notes: list, pages: int = 12, drop: int = 20, profile:
 
 def write_section(rows: list, notes: list, took: float) -> str:
     """The «Распознавание сканов» section of bench/results.md, put in place of the previous one."""
-    when = datetime.now().strftime("%d.%m.%Y %H:%M")
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-    section = (f"{SECTION}\n\nПрогон {when}, {took:.0f} с. Машина: {run.machine()}; {version}.\n\n"
-               f"{run.table(rows)}\n\n" + "".join(f"- {n}\n" for n in notes)
-               + "\n`python bench/ocr.py`: страницы — как в `tests/scans.py`; нижняя граница — голый `tesseract` "
-                 "на тех же страницах в том же прогоне; каждый замер — отдельный процесс.\n")
-    run.put_section(SECTION, section)
-    return section
+    return run.write_section(SECTION, took, rows, notes,
+                             "`python bench/ocr.py`: страницы — как в `tests/scans.py`; нижняя граница — голый "
+                             "`tesseract` на тех же страницах в том же прогоне; каждый замер — отдельный процесс.",
+                             f"; {version}")
 
 
 def main() -> None:

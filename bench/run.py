@@ -46,6 +46,16 @@ def put_section(title: str, section: str) -> None:
     RESULTS.write_text(f"{_section_pattern(title).sub('', text).rstrip()}\n\n{section}", encoding="utf-8")
 
 
+def write_section(title: str, took: float, rows: list, notes: list, method: str, machine_extra: str = "") -> str:
+    """A separate benchmark's section — when, how long, the machine, its table, notes and how it measures — put
+    in place of the previous one in results.md; returned for printing."""
+    when = datetime.now().strftime("%d.%m.%Y %H:%M")
+    section = (f"{title}\n\nПрогон {when}, {took:.0f} с. Машина: {machine()}{machine_extra}.\n\n{table(rows)}\n\n"
+               + "".join(f"- {n}\n" for n in notes) + f"\n{method}\n")
+    put_section(title, section)
+    return section
+
+
 def kept_section(title: str) -> str:
     """The section headed `title` as results.md has it now (a full run rewrites the file and keeps it), or ""."""
     found = _section_pattern(title).search(RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "")

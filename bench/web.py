@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -400,13 +400,10 @@ def bench_web(rows: list, notes: list, sizes=(1000, 10_000), requests: int = 200
 
 def write_section(rows: list, notes: list, took: float) -> str:
     """The «Веб-интерфейс» section of bench/results.md, put in place of the previous one."""
-    when = datetime.now().strftime("%d.%m.%Y %H:%M")
-    section = (f"{SECTION}\n\nПрогон {when}, {took:.0f} с. Машина: {run.machine()}.\n\n{run.table(rows)}\n\n"
-               + "".join(f"- {n}\n" for n in notes)
-               + "\n`python bench/web.py`: каждое измерение — свой процесс `kezdocs serve` на 127.0.0.1 без учётных "
-                 "записей, на копии корня; нижняя граница — статический файл того же сервера в том же прогоне.\n")
-    run.put_section(SECTION, section)
-    return section
+    return run.write_section(SECTION, took, rows, notes,
+                             "`python bench/web.py`: каждое измерение — свой процесс `kezdocs serve` на 127.0.0.1 без "
+                             "учётных записей, на копии корня; нижняя граница — статический файл того же сервера в том "
+                             "же прогоне.")
 
 
 def main() -> None:

@@ -3,12 +3,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kezdocs import demo
+from kezdocs.service.watch_log import LOG_NAME
 
 DEMO_DAY = date(2026, 11, 24)
 
@@ -58,3 +60,19 @@ def tmpfs(mount: Path, size: str):
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "the condition") -> None:
+    """Poll until `condition()` is true; fail after a generous timeout (never a timing assertion)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def log(root: Path) -> list[str]:
+    """The lines of the watch service's log in the root."""
+    path = root / ".kezdocs" / LOG_NAME
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from datetime import date
 
 import pytest
@@ -20,34 +19,24 @@ from kezdocs.folders.casefolder import open_root
 from kezdocs.folders.index import Index
 from kezdocs.service.ocr_worker import recognise_now
 from kezdocs.service.sync import sync
-from kezdocs.service.watch_log import LOG_NAME
 from kezdocs.service.watcher import Watcher
+
+from conftest import log, wait_for
 
 TODAY = date(2026, 11, 24)
 DELAY = 0.3
 PETROV = "2026-002 ИП Петров"
 SHPI = scans.shpi("4275505556667")
+OCR_WAIT = 60.0  # seconds: OCR of a page takes about one on this machine
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None,
                                      reason="не установлен Tesseract (tesseract-ocr, tesseract-ocr-rus)")
 
-
-def wait_for(condition, timeout=60.0, what="the condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def status(root) -> str:
     path = root / PETROV / STATUS_FILE
     return path.read_text(encoding="utf-8-sig") if path.exists() else ""
 
-
-def log(root) -> list[str]:
-    path = root / ".kezdocs" / LOG_NAME
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def receipt():
@@ -64,9 +53,11 @@ def test_a_dropped_scan_waits_then_its_case_updates_by_itself(demo_copy):
     root = demo_copy
     with Watcher(root, lambda: TODAY, delay=DELAY, console=False):
         scans.image_pdf(root / PETROV / "скан 001.pdf", [receipt()])
-        wait_for(lambda: "Распознаётся: 1 файл (OCR)" in status(root), what="«распознаётся» in СТАТУС.txt")
+        wait_for(lambda: "Распознаётся: 1 файл (OCR)" in status(root), timeout=OCR_WAIT,
+                 what="«распознаётся» in СТАТУС.txt")
         assert "  • скан 001.pdf" in status(root)
-        wait_for(lambda: "скан 001.pdf — почтовая квитанция" in status(root), what="the receipt read by OCR")
+        wait_for(lambda: "скан 001.pdf — почтовая квитанция" in status(root), timeout=OCR_WAIT,
+                 what="the receipt read by OCR")
         assert "Распознаётся" not in status(root)
     assert Index(root).records()[PETROV].pending_ocr == ()
     assert any(f"скан «{PETROV}/скан 001.pdf» распознан за" in line for line in log(root))
@@ -103,7 +94,8 @@ def test_without_tesseract_the_status_says_so_once_and_nothing_breaks(demo_copy,
     with pytest.raises(KezdocsError, match="распознавание недоступно: не установлен Tesseract"):
         recognise_now(open_root(root), TODAY)
     with Watcher(root, lambda: TODAY, delay=DELAY, console=False):
-        wait_for(lambda: any("начальная проверка:" in line for line in log(root)), what="the start-up scan")
+        wait_for(lambda: any("начальная проверка:" in line for line in log(root)), timeout=OCR_WAIT,
+                 what="the start-up scan")
     assert not [line for line in log(root) if "ошибка" in line]
     assert ocr.performed() == runs
 

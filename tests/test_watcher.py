@@ -27,9 +27,10 @@ from kezdocs.folders.index import Index
 from kezdocs.paperwork.dashboard import SUMMARY_FILE
 from kezdocs.paperwork.pdftext import text_pdf
 from kezdocs.service.watch_events import Target, target_of
-from kezdocs.service.watch_log import LOG_NAME
 from kezdocs.service.watch_settings import WatchSettings, parse_watch_settings
 from kezdocs.service.watcher import Watcher
+
+from conftest import log, wait_for
 
 TODAY = date(2026, 11, 24)
 DELAY = 0.3
@@ -46,19 +47,6 @@ def watcher(root, **options):
     return Watcher(root, lambda: TODAY, delay=DELAY, console=False, **options)
 
 
-def wait_for(condition, timeout=30.0, what="the condition"):
-    """Poll until `condition()` is true; fail after a generous timeout (never a timing assertion)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def log(root) -> list[str]:
-    path = root / ".kezdocs" / LOG_NAME
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
 def rescans(root, case: str) -> list[str]:

@@ -4,7 +4,6 @@ uploads land in the case folder as dropped files, and the list searches, filters
 import html
 import io
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from kezdocs.folders import audit
 from kezdocs.folders.casefolder import open_root
 from kezdocs.web.server import Server
 
-from conftest import DEMO_DAY
+from conftest import DEMO_DAY, wait_for
 
 CASE = "2026-001"  # ООО «Ромашка»: claim sent, the voluntary term runs
 
@@ -201,9 +200,7 @@ def test_the_list_searches_filters_sorts_and_pages(served):
             "address": "427550, п. Кез, ул. Лесная, д. 1", "officer": "Иванова Мария Петровна",
             "administrator": open_root(root).settings.administrators[0], "basis": "Договор аренды",
             "kbk": "00011105012140000120", "charge_period": "2026", "charge_amount": "100", "charge_due": "10.03.2026"})
-    deadline = time.monotonic() + 30
-    while len(server.workspace.records()) < 71 and time.monotonic() < deadline:  # the watcher takes the new folders
-        time.sleep(0.1)
+    wait_for(lambda: len(server.workspace.records()) == 71, what="the watcher taking the new folders")
     first = client.get("/?sort=case").data.decode()
     assert "Страница 1 из 2" in first and len(re.findall(r'<tr>\s*<td><a href="/cases/', first)) == 50
     second = client.get("/?sort=case&page=2").data.decode()
